@@ -1,0 +1,17 @@
+import type { EnvDefinition } from '../src/env.ts';
+import { cartpole } from './classic/cartpole/spec.ts';
+
+/** Every env wgym offers, by id. */
+export const ENVS: readonly EnvDefinition<any, any>[] = [cartpole];
+
+export const ENV_IDS = ENVS.map((env) => env.spec.id);
+
+export class UnknownEnvError extends Error {
+  override name = 'UnknownEnvError';
+}
+
+export function getEnv(id: string): EnvDefinition<any, any> {
+  const env = ENVS.find((candidate) => candidate.spec.id === id);
+  if (!env) throw new UnknownEnvError(`unknown env id '${id}'; valid ids: ${ENV_IDS.join(', ')}`);
+  return env;
+}

@@ -1,0 +1,55 @@
+// Drains the per-env episode sums of shaders/vecenv.wgsl into one small record for the host:
+// a single workgroup strides over all envs, then reduces in shared memory.
+
+
+struct EpisodeTotals {
+  episodes: u32,
+  length_sum: u32,
+  invalid_actions: u32,
+  return_sum: f32,
+}
+
+const REDUCE_SIZE: u32 = 256u;
+
+@group(0) @binding(0) var<storage, read_write> episode_buf: array<Episode>;
+@group(0) @binding(1) var<storage, read_write> totals: EpisodeTotals;
+
+var<workgroup> episodes: array<u32, REDUCE_SIZE>;
+var<workgroup> lengths: array<u32, REDUCE_SIZE>;
+var<workgroup> invalid: array<u32, REDUCE_SIZE>;
+var<workgroup> returns: array<f32, REDUCE_SIZE>;
+
+@compute @workgroup_size(REDUCE_SIZE)
+fn drain_episode_stats(@builtin(local_invocation_index) lane: u32) {
+  var e = 0u;
+  var l = 0u;
+  var v = 0u;
+  var r = 0.0;
+  for (var i = lane; i < arrayLength(&episode_buf); i += REDUCE_SIZE) {
+    let ep = episode_buf[i];
+    e += ep.episodes;
+    l += ep.length_sum;
+    v += ep.invalid_actions;
+    r += ep.return_sum;
+    episode_buf[i].episodes = 0u;
+    episode_buf[i].length_sum = 0u;
+    episode_buf[i].invalid_actions = 0u;
+    episode_buf[i].return_sum = 0.0;
+  }
+  episodes[lane] = e;
+  lengths[lane] = l;
+  invalid[lane] = v;
+  returns[lane] = r;
+  for (var stride = REDUCE_SIZE / 2u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (lane < stride) {
+      episodes[lane] += episodes[lane + stride];
+      lengths[lane] += lengths[lane + stride];
+      invalid[lane] += invalid[lane + stride];
+      returns[lane] += returns[lane + stride];
+    }
+  }
+  if (lane == 0u) {
+    totals = EpisodeTotals(episodes[0], lengths[0], invalid[0], returns[0]);
+  }
+}

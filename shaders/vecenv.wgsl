@@ -1,0 +1,132 @@
+// The vectorized env driver: N envs, one invocation each. Composed after shaders/rng.wgsl and one
+// env module, which provides:
+//   const OBS_WORDS, STATE_WORDS: u32;  alias ObsWord (element type of the observation buffer);
+//   alias Action;  struct EnvState;
+//   fn env_load(i: u32) -> EnvState;  fn env_store(i: u32, s: EnvState)   (over state_buf)
+//   fn env_reset(rng: ptr<function, Rng>) -> EnvState
+//   fn env_step(s: ptr<function, EnvState>, a: Action, rng: ptr<function, Rng>) -> StepOut
+//   fn env_observe(s: EnvState) -> array<ObsWord, OBS_WORDS>
+//   fn env_action_valid(bits: u32) -> bool;  fn env_decode_action(bits: u32) -> Action
+//   fn env_random_action(rng: ptr<function, Rng>) -> u32   (action bits)
+//
+// Auto-reset is "same-step" and lives here only: on the step that ends an episode (terminated, or
+// truncated by TIME_LIMIT), reward and flags are the old episode's, the final observation goes to
+// final_obs_buf, and obs_buf holds the first observation of the new episode.
+// Random draws of an env's k-th step (and of the reset it triggers) come from counter (env, k);
+// the initial reset uses k = 0.
+
+struct StepOut {
+  reward: f32,
+  terminated: bool,
+}
+
+struct Params {
+  seed: u32,
+  num_envs: u32,
+  steps: u32,
+  _pad: u32,
+}
+
+
+override TIME_LIMIT: u32 = 0u;
+override AUTO_RESET: bool = true;
+override WORKGROUP_SIZE: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> state_buf: array<u32>;
+@group(0) @binding(2) var<storage, read_write> obs_buf: array<ObsWord>;
+@group(0) @binding(3) var<storage, read_write> final_obs_buf: array<ObsWord>;
+@group(0) @binding(4) var<storage, read> action_buf: array<u32>;
+@group(0) @binding(5) var<storage, read_write> reward_buf: array<f32>;
+@group(0) @binding(6) var<storage, read_write> terminated_buf: array<u32>;
+@group(0) @binding(7) var<storage, read_write> truncated_buf: array<u32>;
+@group(0) @binding(8) var<storage, read_write> episode_buf: array<Episode>;
+
+fn write_obs(i: u32, s: EnvState) {
+  let o = env_observe(s);
+  for (var k = 0u; k < OBS_WORDS; k++) {
+    obs_buf[i * OBS_WORDS + k] = o[k];
+  }
+}
+
+fn write_final_obs(i: u32, s: EnvState) {
+  let o = env_observe(s);
+  for (var k = 0u; k < OBS_WORDS; k++) {
+    final_obs_buf[i * OBS_WORDS + k] = o[k];
+  }
+}
+
+fn advance(i: u32, s: ptr<function, EnvState>, ep: ptr<function, Episode>, action_bits: u32) {
+  if (!env_action_valid(action_bits)) {
+    (*ep).invalid_actions += 1u;
+  }
+  (*ep).t += 1u;
+  var rng = rng_new(params.seed, STREAM_ENV, i, (*ep).t);
+  let out = env_step(s, env_decode_action(action_bits), &rng);
+  (*ep).length += 1u;
+  (*ep).ret += out.reward;
+  let truncated = TIME_LIMIT > 0u && (*ep).length >= TIME_LIMIT;
+  reward_buf[i] = out.reward;
+  terminated_buf[i] = u32(out.terminated);
+  truncated_buf[i] = u32(truncated);
+  if (out.terminated || truncated) {
+    write_final_obs(i, *s);
+    (*ep).episodes += 1u;
+    (*ep).return_sum += (*ep).ret;
+    (*ep).length_sum += (*ep).length;
+    if (AUTO_RESET) {
+      *s = env_reset(&rng);
+      (*ep).length = 0u;
+      (*ep).ret = 0.0;
+    }
+  }
+  write_obs(i, *s);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn reset_all(@builtin(global_invocation_id) id: vec3<u32>) {
+  let i = id.x;
+  if (i >= params.num_envs) {
+    return;
+  }
+  var rng = rng_new(params.seed, STREAM_ENV, i, 0u);
+  let s = env_reset(&rng);
+  env_store(i, s);
+  write_obs(i, s);
+  episode_buf[i] = Episode();
+  reward_buf[i] = 0.0;
+  terminated_buf[i] = 0u;
+  truncated_buf[i] = 0u;
+}
+
+// One step of every env with the actions in action_buf.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn step(@builtin(global_invocation_id) id: vec3<u32>) {
+  let i = id.x;
+  if (i >= params.num_envs) {
+    return;
+  }
+  var s = env_load(i);
+  var ep = episode_buf[i];
+  advance(i, &s, &ep, action_buf[i]);
+  env_store(i, s);
+  episode_buf[i] = ep;
+}
+
+// params.steps steps of every env with uniformly random actions from the action stream, in one
+// dispatch (the benchmark's and the statistical tests' workload).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn random_steps(@builtin(global_invocation_id) id: vec3<u32>) {
+  let i = id.x;
+  if (i >= params.num_envs) {
+    return;
+  }
+  var s = env_load(i);
+  var ep = episode_buf[i];
+  for (var k = 0u; k < params.steps; k++) {
+    var action_rng = rng_new(params.seed, STREAM_ACTION, i, ep.t + 1u);
+    advance(i, &s, &ep, env_random_action(&action_rng));
+  }
+  env_store(i, s);
+  episode_buf[i] = ep;
+}

@@ -1,0 +1,61 @@
+import type { EnvSpec } from '../env.ts';
+
+/** The per-step outputs of all envs, as read back for tests, debugging and the CLI. */
+export interface StepData {
+  /** numEnvs × observation size; after an auto-reset, the new episode's first observation. */
+  obs: Float32Array;
+  reward: Float32Array;
+  terminated: Uint8Array;
+  truncated: Uint8Array;
+  /** The last observation of the episode that ended at this step (valid where a flag is set). */
+  finalObs: Float32Array;
+}
+
+/** Episodes ended since the previous readStats() call, summed over all envs. */
+export interface EpisodeStats {
+  episodes: number;
+  meanReturn: number;
+  meanLength: number;
+  /** Actions that were out of the action space and were mapped into it (see checkAction). */
+  invalidActions: number;
+}
+
+export interface VecEnvOptions {
+  numEnvs: number;
+  seed?: number;
+  /** Truncation limit in steps; defaults to the spec's, 0 for none. */
+  timeLimit?: number;
+  /** Off only for conformance replays: a finished env then keeps stepping its final state. */
+  autoReset?: boolean;
+  /** Overrides of the env's params (constants, options). */
+  params?: Record<string, unknown>;
+}
+
+/**
+ * N copies of one env, stepped together, on the GPU or on the CPU with the same interface. step()
+ * and stepRandom() only enqueue work on the GPU; the read*() calls are the only waits.
+ */
+export interface VecEnv {
+  readonly backend: 'cpu' | 'gpu';
+  readonly spec: EnvSpec;
+  readonly numEnvs: number;
+  readonly seed: number;
+  /** Resets every env from the seed (a new one if given): the same seed gives the same states. */
+  reset(seed?: number): void;
+  /** One step; discrete actions as integers, continuous as floats, one per env. */
+  step(actions: Actions): void;
+  /** `steps` steps with uniformly random actions from the project RNG's action stream. */
+  stepRandom(steps: number): void;
+  read(): Promise<StepData>;
+  readStats(): Promise<EpisodeStats>;
+  /** Env states in spec.stateNames order, numEnvs × stateNames.length. */
+  readState(): Promise<Float64Array>;
+  /** Loads states (and optionally each env's step count within its episode), for teacher forcing. */
+  writeState(states: ArrayLike<number>, episodeLengths?: ArrayLike<number>): void;
+  destroy(): void;
+}
+
+export const DEFAULT_SEED = 0;
+
+/** One action per env: integer indices for discrete spaces, floats for continuous ones. */
+export type Actions = Uint32Array<ArrayBuffer> | Float32Array<ArrayBuffer>;
