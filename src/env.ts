@@ -42,6 +42,8 @@ export interface EnvDefinition<S = unknown, P = Record<string, unknown>> {
     path: string;
     constants(params: P): Record<string, number>;
   };
+  /** Relative reward tolerance of the float64 reference against the recordings, where the spec relaxes it. */
+  referenceRewardTolerance?: number;
 }
 
 /** What the agent sends is mapped into the action space the same way on CPU and GPU. */

@@ -35,9 +35,16 @@ async function loadDawn(): Promise<DawnModule> {
   }
 }
 
+/**
+ * Dawn's GPU objects must outlive their devices: when the garbage collector frees one, its native
+ * instance goes with it and later device calls crash the process. Every instance made is kept here.
+ */
+const liveInstances: GPU[] = [];
+
 async function requestAdapter(dawn: DawnModule, flags: string[], compatibility: boolean): Promise<GPUAdapter | null> {
   try {
     const gpu = dawn.create(flags);
+    liveInstances.push(gpu);
     return await gpu.requestAdapter(compatibility ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' });
   } catch (error) {
     throw new GpuUnavailableError(`wgym: Dawn rejected the adapter options (${flags.join(' ')}): ${(error as Error).message.split('\n')[0]}`);

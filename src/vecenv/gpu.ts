@@ -78,7 +78,7 @@ export class GpuVecEnv implements VecEnv {
     };
     this.totals = createStorageBuffer(device, `${label} episode totals`, 16);
 
-    const source = composeShader(ctx.shaders, ['shaders/rng.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
+    const source = composeShader(ctx.shaders, ['shaders/rng.wgsl', 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
     const module = device.createShaderModule({ label: `${label} vecenv`, code: source });
     const constants = declaredOverrides(source, {
       ...env.wgsl.constants(options.params),

@@ -52,8 +52,8 @@ fn env_step(s: ptr<function, EnvState>, action: Action, rng: ptr<function, Rng>)
   let total_mass = MASS_CART + MASS_POLE;
   let pole_mass_length = MASS_POLE * HALF_LENGTH;
   let force = select(-FORCE_MAG, FORCE_MAG, action == 1u);
-  let c = cos((*s).theta);
-  let sn = sin((*s).theta);
+  let c = accurate_cos((*s).theta);
+  let sn = accurate_sin((*s).theta);
   let temp = (force + pole_mass_length * (*s).theta_dot * (*s).theta_dot * sn) / total_mass;
   let theta_acc = (GRAVITY * sn - c * temp) / (HALF_LENGTH * (4.0 / 3.0 - MASS_POLE * c * c / total_mass));
   let x_acc = temp - pole_mass_length * theta_acc * c / total_mass;
