@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { breakout, breakoutStateLayout } from '../envs/minatar/breakout/spec.ts';
 import { wordsOutOfRange, type StateWord } from '../envs/minatar/common.ts';
+import { freeway, freewayStateLayout } from '../envs/minatar/freeway/spec.ts';
 import type { EnvDefinition } from '../src/env.ts';
 import { describeCellDifference, replayMinatarCpu } from '../src/conformance/minatar.ts';
 import { formatReport } from '../src/conformance/report.ts';
@@ -10,6 +11,7 @@ import { CounterRng, Stream } from '../src/rng/source.ts';
 
 const GAMES: { name: string; env: EnvDefinition<any, any>; layout: readonly StateWord[] }[] = [
   { name: 'breakout', env: breakout, layout: breakoutStateLayout },
+  { name: 'freeway', env: freeway, layout: freewayStateLayout },
 ];
 
 const fixturePath = (name: string) => new URL(`../../shared/fixtures/minatar/${name}.jsonl`, import.meta.url).pathname;
