@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asterix, asterixStateLayout } from '../envs/minatar/asterix/spec.ts';
 import { breakout, breakoutStateLayout } from '../envs/minatar/breakout/spec.ts';
 import { wordsOutOfRange, type StateWord } from '../envs/minatar/common.ts';
 import { freeway, freewayStateLayout } from '../envs/minatar/freeway/spec.ts';
@@ -10,6 +11,7 @@ import { ReplayError, ReplaySource } from '../src/rng/replay.ts';
 import { CounterRng, Stream } from '../src/rng/source.ts';
 
 const GAMES: { name: string; env: EnvDefinition<any, any>; layout: readonly StateWord[] }[] = [
+  { name: 'asterix', env: asterix, layout: asterixStateLayout },
   { name: 'breakout', env: breakout, layout: breakoutStateLayout },
   { name: 'freeway', env: freeway, layout: freewayStateLayout },
 ];
