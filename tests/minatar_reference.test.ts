@@ -3,6 +3,7 @@ import { asterix, asterixStateLayout } from '../envs/minatar/asterix/spec.ts';
 import { breakout, breakoutStateLayout } from '../envs/minatar/breakout/spec.ts';
 import { wordsOutOfRange, type StateWord } from '../envs/minatar/common.ts';
 import { freeway, freewayStateLayout } from '../envs/minatar/freeway/spec.ts';
+import { spaceInvaders, spaceInvadersStateLayout } from '../envs/minatar/space_invaders/spec.ts';
 import type { EnvDefinition } from '../src/env.ts';
 import { describeCellDifference, replayMinatarCpu } from '../src/conformance/minatar.ts';
 import { formatReport } from '../src/conformance/report.ts';
@@ -14,6 +15,7 @@ const GAMES: { name: string; env: EnvDefinition<any, any>; layout: readonly Stat
   { name: 'asterix', env: asterix, layout: asterixStateLayout },
   { name: 'breakout', env: breakout, layout: breakoutStateLayout },
   { name: 'freeway', env: freeway, layout: freewayStateLayout },
+  { name: 'space_invaders', env: spaceInvaders, layout: spaceInvadersStateLayout },
 ];
 
 const fixturePath = (name: string) => new URL(`../../shared/fixtures/minatar/${name}.jsonl`, import.meta.url).pathname;
