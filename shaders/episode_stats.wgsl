@@ -7,6 +7,8 @@ struct EpisodeTotals {
   length_sum: u32,
   invalid_actions: u32,
   return_sum: f32,
+  return_sq_sum: f32,
+  length_sq_sum: f32,
 }
 
 const REDUCE_SIZE: u32 = 256u;
@@ -18,6 +20,8 @@ var<workgroup> episodes: array<u32, REDUCE_SIZE>;
 var<workgroup> lengths: array<u32, REDUCE_SIZE>;
 var<workgroup> invalid: array<u32, REDUCE_SIZE>;
 var<workgroup> returns: array<f32, REDUCE_SIZE>;
+var<workgroup> returns_sq: array<f32, REDUCE_SIZE>;
+var<workgroup> lengths_sq: array<f32, REDUCE_SIZE>;
 
 @compute @workgroup_size(REDUCE_SIZE)
 fn drain_episode_stats(@builtin(local_invocation_index) lane: u32) {
@@ -25,21 +29,29 @@ fn drain_episode_stats(@builtin(local_invocation_index) lane: u32) {
   var l = 0u;
   var v = 0u;
   var r = 0.0;
+  var r2 = 0.0;
+  var l2 = 0.0;
   for (var i = lane; i < arrayLength(&episode_buf); i += REDUCE_SIZE) {
     let ep = episode_buf[i];
     e += ep.episodes;
     l += ep.length_sum;
     v += ep.invalid_actions;
     r += ep.return_sum;
+    r2 += ep.return_sq_sum;
+    l2 += ep.length_sq_sum;
     episode_buf[i].episodes = 0u;
     episode_buf[i].length_sum = 0u;
     episode_buf[i].invalid_actions = 0u;
     episode_buf[i].return_sum = 0.0;
+    episode_buf[i].return_sq_sum = 0.0;
+    episode_buf[i].length_sq_sum = 0.0;
   }
   episodes[lane] = e;
   lengths[lane] = l;
   invalid[lane] = v;
   returns[lane] = r;
+  returns_sq[lane] = r2;
+  lengths_sq[lane] = l2;
   for (var stride = REDUCE_SIZE / 2u; stride > 0u; stride /= 2u) {
     workgroupBarrier();
     if (lane < stride) {
@@ -47,9 +59,11 @@ fn drain_episode_stats(@builtin(local_invocation_index) lane: u32) {
       lengths[lane] += lengths[lane + stride];
       invalid[lane] += invalid[lane + stride];
       returns[lane] += returns[lane + stride];
+      returns_sq[lane] += returns_sq[lane + stride];
+      lengths_sq[lane] += lengths_sq[lane + stride];
     }
   }
   if (lane == 0u) {
-    totals = EpisodeTotals(episodes[0], lengths[0], invalid[0], returns[0]);
+    totals = EpisodeTotals(episodes[0], lengths[0], invalid[0], returns[0], returns_sq[0], lengths_sq[0]);
   }
 }

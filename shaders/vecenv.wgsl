@@ -74,6 +74,8 @@ fn advance(i: u32, s: ptr<function, EnvState>, ep: ptr<function, Episode>, actio
     (*ep).episodes += 1u;
     (*ep).return_sum += (*ep).ret;
     (*ep).length_sum += (*ep).length;
+    (*ep).return_sq_sum += (*ep).ret * (*ep).ret;
+    (*ep).length_sq_sum += f32((*ep).length) * f32((*ep).length);
     if (AUTO_RESET) {
       *s = env_reset(&rng);
       (*ep).length = 0u;

@@ -1,4 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GpuUnavailableError, openDevice, type GpuContext } from './context.ts';
 import { fileShaderLibrary } from './shaders-node.ts';
 
@@ -63,6 +65,12 @@ export async function requestNodeGpu(options: NodeGpuOptions = {}): Promise<GpuC
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   } else if (!process.env.VK_ICD_FILENAMES && softwareAvailable && !hasHardwareGpu()) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  // The Vulkan loader's window-system code complains on every start without one.
+  if (!process.env.XDG_RUNTIME_DIR) {
+    const runtimeDir = join(tmpdir(), `wgym-runtime-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+    process.env.XDG_RUNTIME_DIR = runtimeDir;
   }
   const dawn = await loadDawn();
   Object.assign(globalThis, dawn.globals);

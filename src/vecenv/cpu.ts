@@ -1,7 +1,8 @@
 import { checkAction, observationSize, randomAction, type EnvDefinition } from '../env.ts';
 import { CounterRng, Stream } from '../rng/source.ts';
+import { InputError } from '../errors.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
-import type { Actions, EpisodeStats, StepData, VecEnv, VecEnvOptions } from './types.ts';
+import { emptyTotals, episodeStatsFrom, type Actions, type EpisodeStats, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 /** The CPU limit only guards against typos that would allocate gigabytes. */
 export const MAX_CPU_ENVS = 1 << 22;
@@ -25,7 +26,7 @@ export class CpuVecEnv implements VecEnv {
   private readonly terminated: Uint8Array;
   private readonly truncated: Uint8Array;
   private readonly obsSize: number;
-  private totals = { episodes: 0, returnSum: 0, lengthSum: 0, invalidActions: 0 };
+  private totals = emptyTotals();
 
   constructor(
     readonly env: EnvDefinition<any, any>,
@@ -65,7 +66,7 @@ export class CpuVecEnv implements VecEnv {
     this.reward.fill(0);
     this.terminated.fill(0);
     this.truncated.fill(0);
-    this.totals = { episodes: 0, returnSum: 0, lengthSum: 0, invalidActions: 0 };
+    this.totals = emptyTotals();
   }
 
   private advance(i: number, chosen: number): void {
@@ -87,6 +88,8 @@ export class CpuVecEnv implements VecEnv {
       this.totals.episodes++;
       this.totals.returnSum += this.ret[i];
       this.totals.lengthSum += this.length[i];
+      this.totals.returnSqSum += this.ret[i] ** 2;
+      this.totals.lengthSqSum += this.length[i] ** 2;
       if (options.autoReset) {
         this.states[i] = env.reset(options.params, rng);
         this.length[i] = 0;
@@ -97,12 +100,12 @@ export class CpuVecEnv implements VecEnv {
   }
 
   step(actions: Actions): void {
-    if (actions.length !== this.numEnvs) throw new RangeError(`step: expected ${this.numEnvs} actions, got ${actions.length}`);
+    if (actions.length !== this.numEnvs) throw new InputError(`step: expected ${this.numEnvs} actions, got ${actions.length}`);
     for (let i = 0; i < this.numEnvs; i++) this.advance(i, actions[i]);
   }
 
   stepRandom(steps: number): void {
-    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a non-negative integer, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
     const space = this.spec.actionSpace;
     for (let i = 0; i < this.numEnvs; i++) {
       for (let k = 0; k < steps; k++) {
@@ -122,14 +125,9 @@ export class CpuVecEnv implements VecEnv {
   }
 
   async readStats(): Promise<EpisodeStats> {
-    const { episodes, returnSum, lengthSum, invalidActions } = this.totals;
-    this.totals = { episodes: 0, returnSum: 0, lengthSum: 0, invalidActions: 0 };
-    return {
-      episodes,
-      meanReturn: episodes > 0 ? returnSum / episodes : Number.NaN,
-      meanLength: episodes > 0 ? lengthSum / episodes : Number.NaN,
-      invalidActions,
-    };
+    const stats = episodeStatsFrom(this.totals);
+    this.totals = emptyTotals();
+    return stats;
   }
 
   async readState(): Promise<Float64Array> {
@@ -142,7 +140,7 @@ export class CpuVecEnv implements VecEnv {
   writeState(states: ArrayLike<number>, episodeLengths?: ArrayLike<number>): void {
     const words = this.spec.stateNames.length;
     if (states.length !== this.numEnvs * words) {
-      throw new RangeError(`writeState: expected ${this.numEnvs * words} values, got ${states.length}`);
+      throw new InputError(`writeState: expected ${this.numEnvs * words} values, got ${states.length}`);
     }
     for (let i = 0; i < this.numEnvs; i++) {
       this.states[i] = this.env.decodeState(Array.prototype.slice.call(states, i * words, (i + 1) * words));

@@ -2,12 +2,13 @@ import { observationSize, type EnvDefinition } from '../env.ts';
 import { createStorageBuffer, readBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
+import { InputError } from '../errors.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
-import type { Actions, EpisodeStats, StepData, VecEnv, VecEnvOptions } from './types.ts';
+import { episodeStatsFrom, type Actions, type EpisodeStats, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 const WORKGROUP_SIZE = 64;
 /** Bytes of `Episode` in shaders/episode.wgsl. */
-export const EPISODE_BYTES = 32;
+export const EPISODE_BYTES = 36;
 const EPISODE_WORDS = EPISODE_BYTES / 4;
 const EPISODE_LENGTH_WORD = 1;
 
@@ -27,7 +28,7 @@ export interface VecEnvBuffers {
   /** numEnvs u32, 0 or 1. */
   terminated: GPUBuffer;
   truncated: GPUBuffer;
-  /** numEnvs × `Episode` (32 bytes). */
+  /** numEnvs × `Episode` (36 bytes). */
   episodes: GPUBuffer;
 }
 
@@ -76,7 +77,7 @@ export class GpuVecEnv implements VecEnv {
       truncated: createStorageBuffer(device, `${label} truncated`, n * 4),
       episodes: createStorageBuffer(device, `${label} episodes`, n * EPISODE_BYTES),
     };
-    this.totals = createStorageBuffer(device, `${label} episode totals`, 16);
+    this.totals = createStorageBuffer(device, `${label} episode totals`, 24);
 
     const source = composeShader(ctx.shaders, ['shaders/rng.wgsl', 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
     const module = device.createShaderModule({ label: `${label} vecenv`, code: source });
@@ -154,14 +155,14 @@ export class GpuVecEnv implements VecEnv {
   }
 
   step(actions: Actions): void {
-    if (actions.length !== this.numEnvs) throw new RangeError(`step: expected ${this.numEnvs} actions, got ${actions.length}`);
+    if (actions.length !== this.numEnvs) throw new InputError(`step: expected ${this.numEnvs} actions, got ${actions.length}`);
     this.device.queue.writeBuffer(this.buffers.actions, 0, actions);
     this.submit('step');
   }
 
   /** Sets params.steps for random_steps; callers that encode it themselves call this first. */
   prepareRandomSteps(steps: number): void {
-    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a non-negative integer, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
     this.writeParams(steps);
   }
 
@@ -194,14 +195,10 @@ export class GpuVecEnv implements VecEnv {
     pass.end();
     this.device.queue.submit([encoder.finish()]);
     const raw = await readBuffer(this.device, this.totals);
+    // `EpisodeTotals` in shaders/episode_stats.wgsl.
     const [episodes, lengthSum, invalidActions] = new Uint32Array(raw, 0, 3);
-    const returnSum = new Float32Array(raw, 12, 1)[0];
-    return {
-      episodes,
-      meanReturn: episodes > 0 ? returnSum / episodes : Number.NaN,
-      meanLength: episodes > 0 ? lengthSum / episodes : Number.NaN,
-      invalidActions,
-    };
+    const [returnSum, returnSqSum, lengthSqSum] = new Float32Array(raw, 12, 3);
+    return episodeStatsFrom({ episodes, returnSum, returnSqSum, lengthSum, lengthSqSum, invalidActions });
   }
 
   async readState(): Promise<Float64Array> {
@@ -213,7 +210,7 @@ export class GpuVecEnv implements VecEnv {
   writeState(states: ArrayLike<number>, episodeLengths?: ArrayLike<number>): void {
     const n = this.numEnvs;
     if (states.length !== n * this.stateWords) {
-      throw new RangeError(`writeState: expected ${n * this.stateWords} values, got ${states.length}`);
+      throw new InputError(`writeState: expected ${n * this.stateWords} values, got ${states.length}`);
     }
     this.device.queue.writeBuffer(this.buffers.state, 0, Float32Array.from(states));
     if (episodeLengths) {

@@ -1,4 +1,5 @@
 import type { EnvDefinition } from '../env.ts';
+import { InputError } from '../errors.ts';
 import { DEFAULT_SEED, type VecEnvOptions } from './types.ts';
 
 export interface ResolvedOptions {
@@ -17,22 +18,22 @@ function isCount(value: unknown): value is number {
 export function resolveOptions(env: EnvDefinition<any, any>, options: VecEnvOptions, maxEnvs: number): ResolvedOptions {
   const { numEnvs } = options;
   if (!isCount(numEnvs) || numEnvs === 0) {
-    throw new RangeError(`numEnvs must be a positive integer, got ${String(numEnvs)}`);
+    throw new InputError(`numEnvs must be a positive integer, got ${String(numEnvs)}`);
   }
   if (numEnvs > maxEnvs) {
-    throw new RangeError(`numEnvs ${numEnvs} is more than this backend allows (${maxEnvs})`);
+    throw new InputError(`numEnvs ${numEnvs} is more than this backend allows (${maxEnvs})`);
   }
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!isCount(seed) || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${String(seed)}`);
+  if (!isCount(seed) || seed > 0xffffffff) throw new InputError(`seed must be an integer in [0, 2^32), got ${String(seed)}`);
   const timeLimit = options.timeLimit ?? env.spec.timeLimit;
-  if (!isCount(timeLimit)) throw new RangeError(`timeLimit must be a non-negative integer (0 for none), got ${String(timeLimit)}`);
+  if (!isCount(timeLimit)) throw new InputError(`timeLimit must be a non-negative integer (0 for none), got ${String(timeLimit)}`);
   const params = { ...env.params };
   for (const [name, value] of Object.entries(options.params ?? {})) {
     if (!(name in env.params)) {
-      throw new RangeError(`${env.spec.id} has no param '${name}'; params: ${Object.keys(env.params).join(', ')}`);
+      throw new InputError(`${env.spec.id} has no param '${name}'; params: ${Object.keys(env.params).join(', ')}`);
     }
     if (typeof value !== typeof env.params[name]) {
-      throw new TypeError(`param '${name}' of ${env.spec.id} must be a ${typeof env.params[name]}, got ${JSON.stringify(value)}`);
+      throw new InputError(`param '${name}' of ${env.spec.id} must be a ${typeof env.params[name]}, got ${JSON.stringify(value)}`);
     }
     params[name] = value;
   }

@@ -15,7 +15,10 @@ export interface StepData {
 export interface EpisodeStats {
   episodes: number;
   meanReturn: number;
+  /** Population standard deviations over those episodes (NaN when there are none). */
+  stdReturn: number;
   meanLength: number;
+  stdLength: number;
   /** Actions that were out of the action space and were mapped into it (see checkAction). */
   invalidActions: number;
 }
@@ -59,3 +62,29 @@ export const DEFAULT_SEED = 0;
 
 /** One action per env: integer indices for discrete spaces, floats for continuous ones. */
 export type Actions = Uint32Array<ArrayBuffer> | Float32Array<ArrayBuffer>;
+
+/** Sums over ended episodes, as both backends accumulate them. */
+export interface EpisodeTotals {
+  episodes: number;
+  returnSum: number;
+  returnSqSum: number;
+  lengthSum: number;
+  lengthSqSum: number;
+  invalidActions: number;
+}
+
+export const emptyTotals = (): EpisodeTotals => ({ episodes: 0, returnSum: 0, returnSqSum: 0, lengthSum: 0, lengthSqSum: 0, invalidActions: 0 });
+
+export function episodeStatsFrom(totals: EpisodeTotals): EpisodeStats {
+  const n = totals.episodes;
+  const mean = (sum: number) => (n > 0 ? sum / n : Number.NaN);
+  const std = (sum: number, sqSum: number) => (n > 0 ? Math.sqrt(Math.max(0, sqSum / n - (sum / n) ** 2)) : Number.NaN);
+  return {
+    episodes: n,
+    meanReturn: mean(totals.returnSum),
+    stdReturn: std(totals.returnSum, totals.returnSqSum),
+    meanLength: mean(totals.lengthSum),
+    stdLength: std(totals.lengthSum, totals.lengthSqSum),
+    invalidActions: totals.invalidActions,
+  };
+}

@@ -1,0 +1,20 @@
+import { Command, Option } from 'commander';
+import { requestNodeGpu } from '../gpu/node.ts';
+
+export interface GpuFlags {
+  adapter?: string;
+  dawnBackend?: string;
+  compat?: boolean;
+}
+
+/** The adapter-selection flags every GPU command shares. */
+export function withGpuOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--adapter <name>', "adapter to use: 'software' for SwiftShader, or a name Dawn lists"))
+    .addOption(new Option('--dawn-backend <backend>', 'Dawn backend').choices(['vulkan', 'opengles', 'opengl', 'null']))
+    .addOption(new Option('--compat', 'request a compatibility-mode adapter (e.g. Mesa llvmpipe via --dawn-backend opengles)'));
+}
+
+export function openGpu(flags: GpuFlags) {
+  return requestNodeGpu({ adapter: flags.adapter, backend: flags.dawnBackend, compatibility: flags.compat });
+}

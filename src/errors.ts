@@ -1,0 +1,7 @@
+/**
+ * Bad input from a user: an unknown env id, an invalid option, a malformed file. Hosts show the
+ * message alone (the CLI as one line, exit code 2), never a stack trace.
+ */
+export class InputError extends Error {
+  override name = 'InputError';
+}
