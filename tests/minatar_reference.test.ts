@@ -1,8 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { asterix, asterixStateLayout } from '../envs/minatar/asterix/spec.ts';
 import { breakout, breakoutStateLayout } from '../envs/minatar/breakout/spec.ts';
-import { wordsOutOfRange, type StateWord } from '../envs/minatar/common.ts';
+import { ACTION_COUNT, wordsOutOfRange, type StateWord } from '../envs/minatar/common.ts';
 import { freeway, freewayStateLayout } from '../envs/minatar/freeway/spec.ts';
+import { seaquest, seaquestStateLayout } from '../envs/minatar/seaquest/spec.ts';
 import { spaceInvaders, spaceInvadersStateLayout } from '../envs/minatar/space_invaders/spec.ts';
 import type { EnvDefinition } from '../src/env.ts';
 import { describeCellDifference, replayMinatarCpu } from '../src/conformance/minatar.ts';
@@ -15,11 +17,27 @@ const GAMES: { name: string; env: EnvDefinition<any, any>; layout: readonly Stat
   { name: 'asterix', env: asterix, layout: asterixStateLayout },
   { name: 'breakout', env: breakout, layout: breakoutStateLayout },
   { name: 'freeway', env: freeway, layout: freewayStateLayout },
+  { name: 'seaquest', env: seaquest, layout: seaquestStateLayout },
   { name: 'space_invaders', env: spaceInvaders, layout: spaceInvadersStateLayout },
 ];
 
 const fixturePath = (name: string) => new URL(`../../shared/fixtures/minatar/${name}.jsonl`, import.meta.url).pathname;
-const episodesOf = (name: string) => readFixture(fixturePath(name)).episodes as MinatarEpisode[];
+const parsed = new Map<string, MinatarEpisode[]>();
+function episodesOf(name: string): MinatarEpisode[] {
+  if (!parsed.has(name)) parsed.set(name, readFixture(fixturePath(name)).episodes as MinatarEpisode[]);
+  return parsed.get(name)!;
+}
+
+/**
+ * Why a state does not fit its layout: words that are not integers within their declared range,
+ * or an encoding that does not decode back to the same state. Empty when it fits.
+ */
+function layoutProblems(env: EnvDefinition<any, any>, layout: readonly StateWord[], state: unknown): string[] {
+  const words = env.encodeState(state);
+  const problems = wordsOutOfRange(layout, words);
+  if (!isDeepStrictEqual(env.decodeState(words), state)) problems.push('decodeState(encodeState(state)) differs from the state');
+  return problems;
+}
 
 describe('MinAtar references replay the original recordings', () => {
   for (const { name, env } of GAMES) {
@@ -30,12 +48,34 @@ describe('MinAtar references replay the original recordings', () => {
     });
   }
 
+  for (const { name, env, layout } of GAMES) {
+    it(`${name}: every recorded state fits the fixed-size state layout`, () => {
+      expect(layout.map((w) => w.name)).toEqual(env.spec.stateNames);
+      const problems: string[] = [];
+      episodesOf(name).forEach((episode, e) => {
+        const at = (step: number) => ({ episode: e, seed: episode.seed, step });
+        let state = env.reset(env.params, new ReplaySource(episode.reset.draws, at(-1)));
+        problems.push(...layoutProblems(env, layout, state).map((problem) => `episode ${e} reset: ${problem}`));
+        episode.steps.forEach((recorded, j) => {
+          state = env.step(env.params, state, recorded.action, new ReplaySource(recorded.draws, at(j))).state;
+          problems.push(...layoutProblems(env, layout, state).map((problem) => `episode ${e} step ${j}: ${problem}`));
+        });
+      });
+      expect(problems.slice(0, 10)).toEqual([]);
+    });
+  }
+
   it('reports the first differing field of a tampered recording', () => {
-    const episode = structuredClone(episodesOf('breakout')[0]);
-    episode.steps[3].reward = 5;
-    episode.steps[3].obs.push([0, 0, 0]);
-    const [mismatch] = replayMinatarCpu(breakout, [episode]).mismatches;
-    expect(mismatch).toMatchObject({ episode: 0, seed: episode.seed, step: 3, field: 'reward', expected: '5', actual: '0' });
+    const original = episodesOf('breakout')[0];
+    const wrongReward = structuredClone(original);
+    wrongReward.steps[3].reward = 5;
+    expect(replayMinatarCpu(breakout, [wrongReward]).mismatches).toEqual([
+      { episode: 0, seed: original.seed, step: 3, field: 'reward', expected: '5', actual: '0' },
+    ]);
+    const wrongObs = structuredClone(original);
+    wrongObs.steps[4].obs.push([0, 0, 0]);
+    const [mismatch] = replayMinatarCpu(breakout, [wrongObs]).mismatches;
+    expect(mismatch).toMatchObject({ step: 4, field: 'obs', actual: 'missing [0,0,0]' });
   });
 
   it('lists the missing and extra cells of an observation', () => {
@@ -97,22 +137,24 @@ describe('MinAtar references on the counter-based generator', () => {
   const STEPS = 3000;
 
   for (const { name, env, layout } of GAMES) {
-    it(`${name}: ${STEPS} random steps keep every state word in range and the input state untouched`, () => {
+    it(`${name}: ${STEPS} random steps with auto-reset stay in the state layout and leave the input state untouched`, () => {
       const seed = 12345;
       const envIndex = 3;
       let state = env.reset(env.params, new CounterRng(seed, Stream.env, envIndex, 0));
       for (let t = 1; t <= STEPS; t++) {
-        const action = new CounterRng(seed, Stream.action, envIndex, t).int(0, env.spec.actionSpace.kind === 'discrete' ? env.spec.actionSpace.n : 1);
+        const action = new CounterRng(seed, Stream.action, envIndex, t).int(0, ACTION_COUNT);
         const rng = new CounterRng(seed, Stream.env, envIndex, t);
         const before = env.encodeState(state);
         const out = env.step(env.params, state, action, rng);
-        expect(env.encodeState(state)).toEqual(before);
-        const words = env.encodeState(out.state);
-        expect(wordsOutOfRange(layout, words), `step ${t}`).toEqual([]);
-        expect(env.decodeState(words)).toEqual(out.state);
-        state = out.terminated ? env.reset(env.params, rng) : out.state;
+        expect(env.encodeState(state), `step ${t} changed its input`).toEqual(before);
+        expect(layoutProblems(env, layout, out.state), `step ${t}`).toEqual([]);
+        if (out.terminated) {
+          state = env.reset(env.params, rng);
+          expect(state.lastAction).toBe(0);
+        } else {
+          state = out.state;
+        }
       }
-      expect(layout.map((w) => w.name)).toEqual(env.spec.stateNames);
     });
   }
 });

@@ -14,11 +14,18 @@ export const GRID_SIZE = 10;
 export const Action = { noop: 0, left: 1, up: 2, right: 3, down: 4, fire: 5 } as const;
 export const ACTION_COUNT = 6;
 
-export interface MinatarParams {
+export type MinatarParams = {
   /** Chance that the previously applied action is applied again instead of the chosen one. */
   stickyActionProb: number;
   /** Whether the game speeds up over time (each game says how; breakout and freeway never do). */
   difficultyRamping: boolean;
+};
+
+/** What every game's state holds besides its own variables. */
+export interface MinatarState {
+  /** The previously applied action, which the sticky-action rule may repeat (0 at reset). */
+  lastAction: number;
+  terminal: boolean;
 }
 
 export const minatarDefaults: MinatarParams = { stickyActionProb: 0.1, difficultyRamping: true };
@@ -35,7 +42,7 @@ export function stickyAction(p: MinatarParams, previous: number, chosen: number,
 
 /** Params as WGSL override constants; the ramping switch becomes DIFFICULTY_RAMPING = 0 or 1. */
 export function minatarOverrides(p: MinatarParams): Record<string, number> {
-  return { ...overridesFrom({ ...p }), DIFFICULTY_RAMPING: p.difficultyRamping ? 1 : 0 };
+  return { ...overridesFrom(p), DIFFICULTY_RAMPING: p.difficultyRamping ? 1 : 0 };
 }
 
 type Rgb = readonly [number, number, number];

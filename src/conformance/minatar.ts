@@ -1,4 +1,4 @@
-import { observationCells, type Cell } from '../../envs/minatar/common.ts';
+import { observationCells, type Cell, type MinatarState } from '../../envs/minatar/common.ts';
 import { observationSize, type EnvDefinition } from '../env.ts';
 import type { MinatarEpisode } from '../fixtures/read.ts';
 import { ReplayError, ReplaySource } from '../rng/replay.ts';
@@ -26,13 +26,13 @@ export function describeCellDifference(expected: readonly (readonly number[])[],
  * in order and every step's applied action, reward, terminal flag and observation must match exactly.
  * Returns the first mismatch, or undefined.
  */
-function replayEpisode(env: EnvDefinition<any, any>, episode: MinatarEpisode, index: number): Mismatch | undefined {
+function replayEpisode(env: EnvDefinition<MinatarState, any>, episode: MinatarEpisode, index: number): Mismatch | undefined {
   const params = { ...env.params, stickyActionProb: episode.sticky_action_prob, difficultyRamping: episode.difficulty_ramping };
   const channels = env.spec.observationShape[2];
   const obs = new Float32Array(observationSize(env.spec));
   let stepIndex = -1;
   const mismatch = (found: FieldMismatch): Mismatch => ({ episode: index, seed: episode.seed, step: stepIndex, ...found });
-  const compareObs = (state: unknown, expected: MinatarEpisode['reset']['obs']) => {
+  const compareObs = (state: MinatarState, expected: MinatarEpisode['reset']['obs']) => {
     env.observe(state, obs, 0);
     return describeCellDifference(expected, observationCells(obs, channels));
   };
@@ -50,8 +50,9 @@ function replayEpisode(env: EnvDefinition<any, any>, episode: MinatarEpisode, in
       const out = env.step(params, state, recorded.action, draws);
       draws.assertAllUsed();
       state = out.state;
-      const applied = (state as { lastAction: number }).lastAction;
-      if (applied !== recorded.applied) return mismatch({ field: 'applied', expected: String(recorded.applied), actual: String(applied) });
+      if (state.lastAction !== recorded.applied) {
+        return mismatch({ field: 'applied', expected: String(recorded.applied), actual: String(state.lastAction) });
+      }
       if (out.reward !== recorded.reward) return mismatch({ field: 'reward', expected: String(recorded.reward), actual: String(out.reward) });
       if (out.terminated !== recorded.terminal) {
         return mismatch({ field: 'terminal', expected: String(recorded.terminal), actual: String(out.terminated) });
@@ -70,7 +71,7 @@ function replayEpisode(env: EnvDefinition<any, any>, episode: MinatarEpisode, in
  * Replays every episode of a MinAtar fixture on the CPU reference. Episodes marked
  * truncated_by_recorder simply end after their last recorded step.
  */
-export function replayMinatarCpu(env: EnvDefinition<any, any>, episodes: MinatarEpisode[]): ConformanceReport {
+export function replayMinatarCpu(env: EnvDefinition<MinatarState, any>, episodes: MinatarEpisode[]): ConformanceReport {
   const mismatches = episodes.flatMap((episode, index) => replayEpisode(env, episode, index) ?? []);
   return {
     envId: env.spec.id,

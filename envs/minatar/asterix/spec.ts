@@ -12,6 +12,7 @@ import {
   stickyAction,
   flag,
   word,
+  type MinatarState,
   type StateWord,
 } from '../common.ts';
 
@@ -53,7 +54,7 @@ export interface AsterixEntity {
   gold: boolean;
 }
 
-export interface AsterixState {
+export interface AsterixState extends MinatarState {
   playerX: number;
   playerY: number;
   /** Slot i is the lane on row i + 1; null when empty. */
@@ -64,9 +65,6 @@ export interface AsterixState {
   moveTimer: number;
   rampTimer: number;
   rampIndex: number;
-  terminal: boolean;
-  /** The previously applied action, for the sticky-action rule. */
-  lastAction: number;
 }
 
 export const asterixStateLayout: readonly StateWord[] = [

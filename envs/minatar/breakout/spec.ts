@@ -14,6 +14,7 @@ import {
   stickyAction,
   flag,
   word,
+  type MinatarState,
   type StateWord,
 } from '../common.ts';
 
@@ -37,7 +38,7 @@ const mirrorHorizontal = (dir: number) => dir ^ 1; // 0↔1, 2↔3
 const mirrorVertical = (dir: number) => 3 - dir; // 0↔3, 1↔2
 const reverse = (dir: number) => (dir + 2) % 4; // 2→0, 3→1
 
-export interface BreakoutState {
+export interface BreakoutState extends MinatarState {
   paddleX: number;
   ballX: number;
   ballY: number;
@@ -49,9 +50,6 @@ export interface BreakoutState {
   brickRows: number[];
   /** A brick was hit on the previous step (blocks scoring on the next one). */
   strike: boolean;
-  terminal: boolean;
-  /** The previously applied action, for the sticky-action rule. */
-  lastAction: number;
 }
 
 export const breakoutStateLayout: readonly StateWord[] = [

@@ -12,6 +12,7 @@ import {
   stickyAction,
   flag,
   word,
+  type MinatarState,
   type StateWord,
 } from '../common.ts';
 
@@ -41,15 +42,12 @@ export interface Car {
   speed: number;
 }
 
-export interface FreewayState {
+export interface FreewayState extends MinatarState {
   /** Chicken row; its column is always CHICKEN_COL. */
   chickenRow: number;
   moveTimer: number;
   timeLeft: number;
   cars: Car[];
-  terminal: boolean;
-  /** The previously applied action, for the sticky-action rule. */
-  lastAction: number;
 }
 
 export const freewayStateLayout: readonly StateWord[] = [

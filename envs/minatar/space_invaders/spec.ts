@@ -15,6 +15,7 @@ import {
   stickyAction,
   flag,
   word,
+  type MinatarState,
   type StateWord,
 } from '../common.ts';
 
@@ -44,7 +45,7 @@ const RIGHT = 1;
  * Aliens and bullets are 10×10 boolean grids in the original; here each is one bitmask per row
  * (bit c = column c), which is what a kernel keeps too.
  */
-export interface SpaceInvadersState {
+export interface SpaceInvadersState extends MinatarState {
   cannonX: number;
   aliens: number[];
   alienDir: number;
@@ -60,9 +61,6 @@ export interface SpaceInvadersState {
   enemyBullets: number[];
   /** Waves cleared with a speed-up. */
   rampIndex: number;
-  terminal: boolean;
-  /** The previously applied action, for the sticky-action rule. */
-  lastAction: number;
 }
 
 const gridWords = (name: string) => Array.from({ length: GRID_SIZE }, (_, row) => word(`${name}_row_${row}`, 0, FULL_ROW));
