@@ -92,6 +92,11 @@ export const MINATAR_GAMES = {
 
 export type MinatarGame = keyof typeof MINATAR_GAMES;
 
+/** A game's channel indices by name, e.g. channelIndices('breakout').ball === 1. */
+export function channelIndices<G extends MinatarGame>(game: G): Record<(typeof MINATAR_GAMES)[G]['channels'][number], number> {
+  return Object.fromEntries(MINATAR_GAMES[game].channels.map((name, index) => [name, index])) as Record<(typeof MINATAR_GAMES)[G]['channels'][number], number>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Observation: float32 0/1 in [row][col][channel] layout, index (row * 10 + col) * C + channel.
 

@@ -3,6 +3,7 @@ import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
+  channelIndices,
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
@@ -32,6 +33,7 @@ export const asterixParams = {
 export type AsterixParams = typeof asterixParams;
 
 const LAST_COL = GRID_SIZE - 1;
+const CHANNEL = channelIndices('asterix');
 /** The player stays in rows 1–8, the lanes of the entities; rows 0 and 9 are empty. */
 const TOP_LANE = 1;
 const BOTTOM_LANE = 8;
@@ -173,13 +175,13 @@ function step(p: AsterixParams, state: AsterixState, action: number, rng: Random
 
 function observe(s: AsterixState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.asterix.channels.length);
-  set(s.playerY, s.playerX, 0);
+  set(s.playerY, s.playerX, CHANNEL.player);
   s.slots.forEach((entity, slot) => {
     if (entity === null) return;
     const row = slot + TOP_LANE;
-    set(row, entity.x, entity.gold ? 3 : 1);
+    set(row, entity.x, entity.gold ? CHANNEL.gold : CHANNEL.enemy);
     const behind = entity.x + (entity.right ? -1 : 1);
-    if (behind >= 0 && behind <= LAST_COL) set(row, behind, 2);
+    if (behind >= 0 && behind <= LAST_COL) set(row, behind, CHANNEL.trail);
   });
 }
 

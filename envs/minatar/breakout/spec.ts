@@ -3,6 +3,7 @@ import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
+  channelIndices,
   FULL_ROW,
   GRID_SIZE,
   hasBit,
@@ -27,6 +28,7 @@ const FIRST_BRICK_ROW = 1;
 const BRICK_ROWS = 3;
 const BOTTOM_ROW = GRID_SIZE - 1;
 const LAST_COL = GRID_SIZE - 1;
+const CHANNEL = channelIndices('breakout');
 const PADDLE_START = 4;
 const BALL_START_ROW = 3;
 
@@ -146,11 +148,11 @@ function step(p: BreakoutParams, state: BreakoutState, action: number, rng: Rand
 
 function observe(s: BreakoutState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.breakout.channels.length);
-  set(BOTTOM_ROW, s.paddleX, 0);
-  set(s.ballY, s.ballX, 1);
-  set(s.lastY, s.lastX, 2);
+  set(BOTTOM_ROW, s.paddleX, CHANNEL.paddle);
+  set(s.ballY, s.ballX, CHANNEL.ball);
+  set(s.lastY, s.lastX, CHANNEL.trail);
   s.brickRows.forEach((mask, k) => {
-    for (let col = 0; col < GRID_SIZE; col++) if (hasBit(mask, col)) set(FIRST_BRICK_ROW + k, col, 3);
+    for (let col = 0; col < GRID_SIZE; col++) if (hasBit(mask, col)) set(FIRST_BRICK_ROW + k, col, CHANNEL.brick);
   });
 }
 

@@ -3,6 +3,7 @@ import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
+  channelIndices,
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
@@ -32,7 +33,7 @@ const BOTTOM_ROW = GRID_SIZE - 1;
 const CAR_COUNT = 8;
 /** Speed magnitudes are 1..MAX_SPEED, one observation channel each (speed1..speed5). */
 const MAX_SPEED = 5;
-const FIRST_SPEED_CHANNEL = 2;
+const CHANNEL = channelIndices('freeway');
 
 export interface Car {
   x: number;
@@ -123,11 +124,11 @@ function step(p: FreewayParams, state: FreewayState, action: number, rng: Random
 
 function observe(s: FreewayState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.freeway.channels.length);
-  set(s.chickenRow, CHICKEN_COL, 0);
+  set(s.chickenRow, CHICKEN_COL, CHANNEL.chicken);
   s.cars.forEach((car, i) => {
-    set(i + 1, car.x, 1);
+    set(i + 1, car.x, CHANNEL.car);
     // The cell behind the car shows its speed.
-    set(i + 1, wrapColumn(car.x - Math.sign(car.speed)), FIRST_SPEED_CHANNEL + Math.abs(car.speed) - 1);
+    set(i + 1, wrapColumn(car.x - Math.sign(car.speed)), CHANNEL.speed1 + Math.abs(car.speed) - 1);
   });
 }
 

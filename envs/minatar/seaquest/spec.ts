@@ -3,6 +3,7 @@ import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
+  channelIndices,
   FixedList,
   GRID_SIZE,
   MINATAR_GAMES,
@@ -40,6 +41,7 @@ export const seaquestParams = {
 export type SeaquestParams = typeof seaquestParams;
 
 const LAST_COL = GRID_SIZE - 1;
+const CHANNEL = channelIndices('seaquest');
 /** The player moves in rows 0 (the surface) to 8; enemies and divers cross in rows 1–8; row 9 holds the gauges. */
 const DEEPEST_ROW = 8;
 const GAUGE_ROW = 9;
@@ -53,10 +55,10 @@ const GAUGE_CELLS = GRID_SIZE;
  *   most 2 exist at any moment of a step;
  * - divers: one per diverSpawnInterval (30) steps, each gone at its 10th move, at most 5 + 9·6 = 59
  *   steps after spawning: at most 2;
- * - enemies (fish and subs): at most one spawn per step. An enemy spawned while the move interval is
- *   2 (ramp index ≥ 6) is gone 2 + 9·3 = 29 steps later, so those spawned in the last 30 steps are at
- *   most 30; one spawned earlier (interval ≤ 5) lives at most 5 + 9·6 = 59 steps, and such spawns come
- *   at least 15 steps apart (the spawn interval is still ≥ 15 at ramp index ≤ 5): at most 2 more. 32;
+ * - enemies (fish and subs): at most one spawn per step. From ramp index 6 on the move interval is 2,
+ *   so an enemy spawned then is gone 2 + 9·3 = 29 steps later: at most 30 of those exist at once.
+ *   Before ramp index 6 the spawn interval is still ≥ 15, so those spawns come ≥ 15 steps apart, and
+ *   each lives at most 5 + 9·6 = 59 steps: at most 2 more that were spawned over 29 steps ago. 32;
  * - enemy bullets: a bullet lives at most 10 steps and a sub fires once per 11 steps, so the bullets of
  *   one moment come from distinct subs that all existed 9 steps earlier: at most 32.
  */
@@ -372,22 +374,22 @@ function surface(p: SeaquestParams, s: SeaquestState): number {
 
 function observe(s: SeaquestState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.seaquest.channels.length);
-  set(s.subY, s.subX, 0);
+  set(s.subY, s.subX, CHANNEL.sub_front);
   // The sub faces the way it last moved, so its back cell is always on the grid.
-  set(s.subY, s.facingRight ? s.subX - 1 : s.subX + 1, 1);
-  for (const torpedo of s.torpedoes) set(torpedo.y, torpedo.x, 2);
-  for (const bullet of s.enemyBullets) set(bullet.y, bullet.x, 4);
+  set(s.subY, s.facingRight ? s.subX - 1 : s.subX + 1, CHANNEL.sub_back);
+  for (const torpedo of s.torpedoes) set(torpedo.y, torpedo.x, CHANNEL.friendly_bullet);
+  for (const bullet of s.enemyBullets) set(bullet.y, bullet.x, CHANNEL.enemy_bullet);
   const withTrail = (m: Mover, channel: number) => {
     set(m.y, m.x, channel);
     const behind = m.x + (m.right ? -1 : 1);
-    if (behind >= 0 && behind <= LAST_COL) set(m.y, behind, 3);
+    if (behind >= 0 && behind <= LAST_COL) set(m.y, behind, CHANNEL.trail);
   };
-  for (const enemy of s.enemies) withTrail(enemy, enemy.isSub ? 6 : 5);
-  for (const diver of s.divers) withTrail(diver, 9);
+  for (const enemy of s.enemies) withTrail(enemy, enemy.isSub ? CHANNEL.enemy_sub : CHANNEL.enemy_fish);
+  for (const diver of s.divers) withTrail(diver, CHANNEL.diver);
   // observe() gets no params: the gauge is scaled by the default maximum.
   const oxygenCells = Math.floor((Math.max(0, s.oxygen) * GAUGE_CELLS) / seaquestParams.maxOxygen);
-  for (let col = 0; col < oxygenCells; col++) set(GAUGE_ROW, col, 7);
-  for (let d = 1; d <= s.diversHeld; d++) set(GAUGE_ROW, LAST_COL - d, 8);
+  for (let col = 0; col < oxygenCells; col++) set(GAUGE_ROW, col, CHANNEL.oxygen_gauge);
+  for (let d = 1; d <= s.diversHeld; d++) set(GAUGE_ROW, LAST_COL - d, CHANNEL.diver_gauge);
 }
 
 function encodeState(s: SeaquestState): number[] {

@@ -3,6 +3,7 @@ import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
+  channelIndices,
   countBits,
   FULL_ROW,
   GRID_SIZE,
@@ -34,6 +35,7 @@ export type SpaceInvadersParams = typeof spaceInvadersParams;
 
 const BOTTOM_ROW = GRID_SIZE - 1;
 const LAST_COL = GRID_SIZE - 1;
+const CHANNEL = channelIndices('space_invaders');
 const CANNON_START = 5;
 /** A wave fills rows 0–3 × columns 2–7. */
 const WAVE_ROWS = 4;
@@ -198,16 +200,16 @@ function step(p: SpaceInvadersParams, state: SpaceInvadersState, action: number,
 
 function observe(s: SpaceInvadersState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.space_invaders.channels.length);
-  set(BOTTOM_ROW, s.cannonX, 0);
-  const directionChannel = s.alienDir < 0 ? 2 : 3;
+  set(BOTTOM_ROW, s.cannonX, CHANNEL.cannon);
+  const directionChannel = s.alienDir < 0 ? CHANNEL.alien_left : CHANNEL.alien_right;
   for (let row = 0; row < GRID_SIZE; row++) {
     for (let col = 0; col < GRID_SIZE; col++) {
       if (anyAt(s.aliens, row, col)) {
-        set(row, col, 1);
+        set(row, col, CHANNEL.alien);
         set(row, col, directionChannel);
       }
-      if (anyAt(s.friendlyBullets, row, col)) set(row, col, 4);
-      if (anyAt(s.enemyBullets, row, col)) set(row, col, 5);
+      if (anyAt(s.friendlyBullets, row, col)) set(row, col, CHANNEL.friendly_bullet);
+      if (anyAt(s.enemyBullets, row, col)) set(row, col, CHANNEL.enemy_bullet);
     }
   }
 }
