@@ -1,8 +1,11 @@
 import type { EnvDefinition } from '../src/env.ts';
+import { acrobot } from './classic/acrobot/spec.ts';
 import { cartpole } from './classic/cartpole/spec.ts';
+import { mountainCar } from './classic/mountain_car/spec.ts';
+import { pendulum } from './classic/pendulum/spec.ts';
 
 /** Every env wgym offers, by id. */
-export const ENVS: readonly EnvDefinition<any, any>[] = [cartpole];
+export const ENVS: readonly EnvDefinition<any, any>[] = [cartpole, acrobot, mountainCar, pendulum];
 
 export const ENV_IDS = ENVS.map((env) => env.spec.id);
 
