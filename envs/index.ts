@@ -1,4 +1,5 @@
 import type { EnvDefinition } from '../src/env.ts';
+import { InputError } from '../src/errors.ts';
 import { acrobot } from './classic/acrobot/spec.ts';
 import { cartpole } from './classic/cartpole/spec.ts';
 import { mountainCar } from './classic/mountain_car/spec.ts';
@@ -9,7 +10,7 @@ export const ENVS: readonly EnvDefinition<any, any>[] = [cartpole, acrobot, moun
 
 export const ENV_IDS = ENVS.map((env) => env.spec.id);
 
-export class UnknownEnvError extends Error {
+export class UnknownEnvError extends InputError {
   override name = 'UnknownEnvError';
 }
 

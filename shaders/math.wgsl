@@ -30,22 +30,18 @@ fn cos_poly(r: f32) -> f32 {
   return 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
 }
 
+// Branch-free quadrant selection: these are inlined many times per kernel (acrobot's RK4 calls
+// them in every stage), and a switch per call made SwiftShader's compile time explode.
 fn accurate_sin(x: f32) -> f32 {
   let red = reduce_half_pi(x);
-  switch red.quadrant {
-    case 0u: { return sin_poly(red.r); }
-    case 1u: { return cos_poly(red.r); }
-    case 2u: { return -sin_poly(red.r); }
-    default: { return -cos_poly(red.r); }
-  }
+  let odd = (red.quadrant & 1u) == 1u;
+  let value = select(sin_poly(red.r), cos_poly(red.r), odd);
+  return select(value, -value, (red.quadrant & 2u) == 2u);
 }
 
 fn accurate_cos(x: f32) -> f32 {
   let red = reduce_half_pi(x);
-  switch red.quadrant {
-    case 0u: { return cos_poly(red.r); }
-    case 1u: { return -sin_poly(red.r); }
-    case 2u: { return -cos_poly(red.r); }
-    default: { return sin_poly(red.r); }
-  }
+  let odd = (red.quadrant & 1u) == 1u;
+  let value = select(cos_poly(red.r), sin_poly(red.r), odd);
+  return select(value, -value, ((red.quadrant + 1u) & 2u) == 2u);
 }

@@ -1,12 +1,15 @@
 import { observationSize, type EnvDefinition } from '../env.ts';
 import { createStorageBuffer, readBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
+import { computePipeline } from '../gpu/pipelines.ts';
 import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
 import { InputError } from '../errors.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
 import { episodeStatsFrom, type Actions, type EpisodeStats, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 const WORKGROUP_SIZE = 64;
+const KERNEL_ENTRY_POINTS = { reset: 'reset_all', step: 'step', randomSteps: 'random_steps' } as const;
+type Kernel = keyof typeof KERNEL_ENTRY_POINTS;
 /** Bytes of `Episode` in shaders/episode.wgsl. */
 export const EPISODE_BYTES = 36;
 const EPISODE_WORDS = EPISODE_BYTES / 4;
@@ -51,7 +54,7 @@ export class GpuVecEnv implements VecEnv {
   private readonly obsSize: number;
   private readonly stateWords: number;
   private readonly bindGroup: GPUBindGroup;
-  private readonly pipelines: { reset: GPUComputePipeline; step: GPUComputePipeline; randomSteps: GPUComputePipeline };
+  private readonly pipeline: (entryPoint: string) => GPUComputePipeline;
   private readonly statsPipeline: GPUComputePipeline;
   private readonly statsBindGroup: GPUBindGroup;
   private readonly totals: GPUBuffer;
@@ -80,7 +83,6 @@ export class GpuVecEnv implements VecEnv {
     this.totals = createStorageBuffer(device, `${label} episode totals`, 24);
 
     const source = composeShader(ctx.shaders, ['shaders/rng.wgsl', 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
-    const module = device.createShaderModule({ label: `${label} vecenv`, code: source });
     const constants = declaredOverrides(source, {
       ...env.wgsl.constants(options.params),
       TIME_LIMIT: options.timeLimit,
@@ -88,19 +90,17 @@ export class GpuVecEnv implements VecEnv {
       WORKGROUP_SIZE,
     });
     const storage = (type: GPUBufferBindingType) => ({ visibility: GPUShaderStage.COMPUTE, buffer: { type } });
-    const layout = device.createBindGroupLayout({
-      label: `${label} vecenv layout`,
-      entries: [
-        { binding: 0, ...storage('uniform') },
-        ...[1, 2, 3].map((binding) => ({ binding, ...storage('storage') })),
-        { binding: 4, ...storage('read-only-storage') },
-        ...[5, 6, 7, 8].map((binding) => ({ binding, ...storage('storage') })),
-      ],
-    });
+    const layoutEntries: GPUBindGroupLayoutEntry[] = [
+      { binding: 0, ...storage('uniform') },
+      ...[1, 2, 3].map((binding) => ({ binding, ...storage('storage') })),
+      { binding: 4, ...storage('read-only-storage') },
+      ...[5, 6, 7, 8].map((binding) => ({ binding, ...storage('storage') })),
+    ];
+    const layout = device.createBindGroupLayout({ label: `${label} vecenv layout`, entries: layoutEntries });
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
-    const pipeline = (entryPoint: string) =>
-      device.createComputePipeline({ label: `${label} ${entryPoint}`, layout: pipelineLayout, compute: { module, entryPoint, constants } });
-    this.pipelines = { reset: pipeline('reset_all'), step: pipeline('step'), randomSteps: pipeline('random_steps') };
+    // Pipelines with equal bind group layouts accept each other's bind groups, so cached ones serve.
+    this.pipeline = (entryPoint) =>
+      computePipeline(device, { label, code: source, entryPoint, constants, layout: pipelineLayout }, JSON.stringify(layoutEntries));
     const b = this.buffers;
     this.bindGroup = device.createBindGroup({
       layout,
@@ -109,11 +109,11 @@ export class GpuVecEnv implements VecEnv {
       ),
     });
 
-    const statsSource = composeShader(ctx.shaders, ['shaders/episode.wgsl', 'shaders/episode_stats.wgsl']);
-    this.statsPipeline = device.createComputePipeline({
+    this.statsPipeline = computePipeline(device, {
       label: `${label} episode stats`,
+      code: composeShader(ctx.shaders, ['shaders/episode.wgsl', 'shaders/episode_stats.wgsl']),
+      entryPoint: 'drain_episode_stats',
       layout: 'auto',
-      compute: { module: device.createShaderModule({ code: statsSource }), entryPoint: 'drain_episode_stats' },
     });
     this.statsBindGroup = device.createBindGroup({
       layout: this.statsPipeline.getBindGroupLayout(0),
@@ -134,15 +134,15 @@ export class GpuVecEnv implements VecEnv {
   }
 
   /** Records one dispatch of a vecenv kernel over all envs into an encoder. */
-  encode(encoder: GPUCommandEncoder, kernel: 'reset' | 'step' | 'randomSteps', timestampWrites?: GPUComputePassTimestampWrites): void {
+  encode(encoder: GPUCommandEncoder, kernel: Kernel, timestampWrites?: GPUComputePassTimestampWrites): void {
     const pass = encoder.beginComputePass(timestampWrites ? { timestampWrites } : {});
-    pass.setPipeline(this.pipelines[kernel]);
+    pass.setPipeline(this.pipeline(KERNEL_ENTRY_POINTS[kernel]));
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(Math.ceil(this.numEnvs / WORKGROUP_SIZE));
     pass.end();
   }
 
-  private submit(kernel: 'reset' | 'step' | 'randomSteps'): void {
+  private submit(kernel: Kernel): void {
     const encoder = this.device.createCommandEncoder();
     this.encode(encoder, kernel);
     this.device.queue.submit([encoder.finish()]);

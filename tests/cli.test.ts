@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from './helpers/fixtures.ts';
+
+const BIN = fileURLToPath(new URL('../bin/wgym.mjs', import.meta.url));
+
+/** Runs the real CLI from another working directory, as a user would. */
+function wgym(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: tmpdir(), encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('wgym CLI', () => {
+  it('--help lists the commands', () => {
+    const { code, stdout } = wgym('--help');
+    expect(code).toBe(0);
+    for (const command of ['envs', 'info', 'conformance', 'bench']) expect(stdout).toContain(command);
+  });
+
+  it('conformance passes a classic fixture on both backends and finds its shaders from any directory', () => {
+    const { code, stdout } = wgym('conformance', fixturePath('classic/mountain_car'));
+    expect(stdout).toContain('classic/mountain_car (cpu): 40/40 episodes match');
+    expect(stdout).toContain('classic/mountain_car (gpu): 40/40 episodes match');
+    expect(code).toBe(0);
+  });
+
+  it('conformance exits 1 and names the first mismatch', () => {
+    const lines = readFileSync(fixturePath('classic/cartpole'), 'utf8').trim().split('\n').slice(0, 2);
+    const episode = JSON.parse(lines[1]);
+    episode.steps[2].reward = 0.5;
+    const file = join(mkdtempSync(join(tmpdir(), 'wgym-cli-')), 'bad.jsonl');
+    writeFileSync(file, `${lines[0]}\n${JSON.stringify(episode)}\n`);
+    const { code, stdout } = wgym('conformance', file, '--backend', 'cpu');
+    expect(code).toBe(1);
+    expect(stdout).toContain('1/2 episodes match');
+    expect(stdout).toMatch(/first mismatch: episode 1 \(seed \d+\), step 2, field reward: expected 0.5, got 1/);
+  });
+
+  it('bench prints one JSON object with a row per size', () => {
+    const { code, stdout } = wgym('bench', '--env', 'classic/cartpole', '--envs', '64,128', '--steps', '20', '--steps-per-dispatch', '10', '--cpu-steps', '2000', '--repetitions', '1', '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.adapter).toMatch(/\w/);
+    expect(summary.rows.map((row: { numEnvs: number }) => row.numEnvs)).toEqual([64, 128]);
+    for (const row of summary.rows) {
+      expect(row.gpuStepsPerSec).toBeGreaterThan(0);
+      expect(row.cpuStepsPerSec).toBeGreaterThan(0);
+      expect(row.ratio).toBeCloseTo(row.gpuStepsPerSec / row.cpuStepsPerSec);
+    }
+  });
+
+  it.each([
+    [['bench', '--env', 'atari/pong'], /^wgym: unknown env id 'atari\/pong'; valid ids: /],
+    [['bench', '--envs', '10,-4'], /^wgym: --envs takes positive integers separated by commas, got '10,-4'/],
+    [['bench', '--backend', 'tpu'], /error: option '--backend <backend>' argument 'tpu' is invalid/],
+    [['conformance', '/nonexistent.jsonl'], /^wgym: cannot read fixture '\/nonexistent.jsonl': ENOENT/],
+    [['frobnicate'], /error: unknown command 'frobnicate'/],
+  ])('bad input %j: one clear line, exit 2, no stack trace', (args, message) => {
+    const { code, stderr } = wgym(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
