@@ -4,9 +4,24 @@ import { acrobot } from './classic/acrobot/spec.ts';
 import { cartpole } from './classic/cartpole/spec.ts';
 import { mountainCar } from './classic/mountain_car/spec.ts';
 import { pendulum } from './classic/pendulum/spec.ts';
+import { asterix } from './minatar/asterix/spec.ts';
+import { breakout } from './minatar/breakout/spec.ts';
+import { freeway } from './minatar/freeway/spec.ts';
+import { seaquest } from './minatar/seaquest/spec.ts';
+import { spaceInvaders } from './minatar/space_invaders/spec.ts';
 
 /** Every env wgym offers, by id. */
-export const ENVS: readonly EnvDefinition<any, any>[] = [cartpole, acrobot, mountainCar, pendulum];
+export const ENVS: readonly EnvDefinition<any, any>[] = [
+  cartpole,
+  acrobot,
+  mountainCar,
+  pendulum,
+  asterix,
+  breakout,
+  freeway,
+  seaquest,
+  spaceInvaders,
+];
 
 export const ENV_IDS = ENVS.map((env) => env.spec.id);
 

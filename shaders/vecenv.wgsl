@@ -8,6 +8,8 @@
 //   fn env_observe(s: EnvState) -> array<ObsWord, OBS_WORDS>
 //   fn env_action_valid(bits: u32) -> bool;  fn env_decode_action(bits: u32) -> Action
 //   fn env_random_action(rng: ptr<function, Rng>) -> u32   (action bits)
+// and, before them, one random source: shaders/rng.wgsl (Philox) or shaders/rng_replay.wgsl
+// (recorded draws, for conformance), both offering rng_new, rng_uniform, rng_int and rng_grid.
 //
 // Auto-reset is "same-step" and lives here only: on the step that ends an episode (terminated, or
 // truncated by TIME_LIMIT), reward and flags are the old episode's, the final observation goes to
@@ -38,9 +40,12 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(3) var<storage, read_write> final_obs_buf: array<ObsWord>;
 @group(0) @binding(4) var<storage, read> action_buf: array<u32>;
 @group(0) @binding(5) var<storage, read_write> reward_buf: array<f32>;
-@group(0) @binding(6) var<storage, read_write> terminated_buf: array<u32>;
-@group(0) @binding(7) var<storage, read_write> truncated_buf: array<u32>;
-@group(0) @binding(8) var<storage, read_write> episode_buf: array<Episode>;
+// Bit 0: terminated; bit 1: truncated.
+@group(0) @binding(6) var<storage, read_write> done_buf: array<u32>;
+@group(0) @binding(7) var<storage, read_write> episode_buf: array<Episode>;
+
+const DONE_TERMINATED: u32 = 1u;
+const DONE_TRUNCATED: u32 = 2u;
 
 fn write_obs(i: u32, s: EnvState) {
   let o = env_observe(s);
@@ -67,8 +72,7 @@ fn advance(i: u32, s: ptr<function, EnvState>, ep: ptr<function, Episode>, actio
   (*ep).ret += out.reward;
   let truncated = TIME_LIMIT > 0u && (*ep).length >= TIME_LIMIT;
   reward_buf[i] = out.reward;
-  terminated_buf[i] = u32(out.terminated);
-  truncated_buf[i] = u32(truncated);
+  done_buf[i] = select(0u, DONE_TERMINATED, out.terminated) | select(0u, DONE_TRUNCATED, truncated);
   if (out.terminated || truncated) {
     write_final_obs(i, *s);
     (*ep).episodes += 1u;
@@ -97,8 +101,7 @@ fn reset_all(@builtin(global_invocation_id) id: vec3<u32>) {
   write_obs(i, s);
   episode_buf[i] = Episode();
   reward_buf[i] = 0.0;
-  terminated_buf[i] = 0u;
-  truncated_buf[i] = 0u;
+  done_buf[i] = 0u;
 }
 
 // One step of every env with the actions in action_buf.

@@ -34,13 +34,21 @@ export interface EnvDefinition<S = unknown, P = Record<string, unknown>> {
   params: P;
   reset(params: P, rng: RandomSource): S;
   step(params: P, state: S, action: number, rng: RandomSource): StepResult<S>;
-  observe(state: S, out: Float32Array, offset: number): void;
+  /** Writes the observation as float32 values (MinAtar: 0/1 in [row][col][channel] order). */
+  observe(params: P, state: S, out: Float32Array, offset: number): void;
   /** State as numbers in spec.stateNames order, and back. */
   encodeState(state: S): number[];
   decodeState(values: ArrayLike<number>): S;
   wgsl: {
     path: string;
     constants(params: P): Record<string, number>;
+    /**
+     * How the kernel stores one env's observation: 'f32' (observationShape values) or 'bits'
+     * (MinAtar's 10×10×C booleans packed as described in src/vecenv/observation.ts).
+     */
+    observation?: 'f32' | 'bits';
+    /** The type of the state words: 'f32' (classic control) or 'i32' (MinAtar's integer states). */
+    state?: 'f32' | 'i32';
   };
   /** Relative reward tolerance of the float64 reference against the recordings, where the spec relaxes it. */
   referenceRewardTolerance?: number;
@@ -69,11 +77,16 @@ export function observationSize(spec: EnvSpec): number {
   return spec.observationShape.reduce((a, b) => a * b, 1);
 }
 
-/** camelCase numeric params as UPPER_SNAKE override constants: gravity → GRAVITY, massCart → MASS_CART. */
+/**
+ * camelCase params as UPPER_SNAKE override constants: gravity → GRAVITY, massCart → MASS_CART;
+ * booleans become 0 or 1, which WebGPU converts to a `bool` override.
+ */
 export function overridesFrom(params: Record<string, unknown>): Record<string, number> {
   const constants: Record<string, number> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (typeof value === 'number') constants[name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()] = value;
+    const constant = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+    if (typeof value === 'number') constants[constant] = value;
+    if (typeof value === 'boolean') constants[constant] = value ? 1 : 0;
   }
   return constants;
 }

@@ -1,4 +1,3 @@
-import { overridesFrom } from '../../src/env.ts';
 import type { RandomSource } from '../../src/rng/source.ts';
 
 /**
@@ -40,10 +39,6 @@ export function stickyAction(p: MinatarParams, previous: number, chosen: number,
   return rng.uniform() < p.stickyActionProb ? previous : chosen;
 }
 
-/** Params as WGSL override constants; the ramping switch becomes DIFFICULTY_RAMPING = 0 or 1. */
-export function minatarOverrides(p: MinatarParams): Record<string, number> {
-  return { ...overridesFrom(p), DIFFICULTY_RAMPING: p.difficultyRamping ? 1 : 0 };
-}
 
 type Rgb = readonly [number, number, number];
 

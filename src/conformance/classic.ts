@@ -85,7 +85,7 @@ export function replayClassicCpu(env: EnvDefinition<any, any>, episodes: Classic
   const obs = new Float32Array(observationSize(env.spec));
   const mismatches: Mismatch[] = [];
   episodes.forEach((episode, e) => {
-    env.observe(env.decodeState(episode.reset.state), obs, 0);
+    env.observe(env.params, env.decodeState(episode.reset.state), obs, 0);
     const resetMismatch = comparer.firstMismatch(obs, episode.reset.obs);
     if (resetMismatch >= 0) {
       mismatches.push({ episode: e, seed: episode.seed, step: -1, field: `obs[${resetMismatch}]`, expected: show(episode.reset.obs), actual: show(obs) });
@@ -95,7 +95,7 @@ export function replayClassicCpu(env: EnvDefinition<any, any>, episodes: Classic
     for (let j = 0; j < episode.steps.length; j++) {
       const recorded = episode.steps[j];
       const out = env.step(env.params, env.decodeState(before[j]), recordedAction(env, recorded.action), noDraws);
-      env.observe(out.state, obs, 0);
+      env.observe(env.params, out.state, obs, 0);
       const outcome = {
         state: env.encodeState(out.state),
         obs,

@@ -58,7 +58,7 @@ export class CpuVecEnv implements VecEnv {
     const { env, options } = this;
     for (let i = 0; i < this.numEnvs; i++) {
       this.states[i] = env.reset(options.params, new CounterRng(this.currentSeed, Stream.env, i, 0));
-      env.observe(this.states[i], this.obs, i * this.obsSize);
+      env.observe(options.params, this.states[i], this.obs, i * this.obsSize);
       this.t[i] = 0;
       this.length[i] = 0;
       this.ret[i] = 0;
@@ -84,7 +84,7 @@ export class CpuVecEnv implements VecEnv {
     this.terminated[i] = out.terminated ? 1 : 0;
     this.truncated[i] = truncated ? 1 : 0;
     if (out.terminated || truncated) {
-      env.observe(out.state, this.finalObs, i * this.obsSize);
+      env.observe(options.params, out.state, this.finalObs, i * this.obsSize);
       this.totals.episodes++;
       this.totals.returnSum += this.ret[i];
       this.totals.lengthSum += this.length[i];
@@ -96,7 +96,7 @@ export class CpuVecEnv implements VecEnv {
         this.ret[i] = 0;
       }
     }
-    env.observe(this.states[i], this.obs, i * this.obsSize);
+    env.observe(options.params, this.states[i], this.obs, i * this.obsSize);
   }
 
   step(actions: Actions): void {
@@ -144,7 +144,7 @@ export class CpuVecEnv implements VecEnv {
     }
     for (let i = 0; i < this.numEnvs; i++) {
       this.states[i] = this.env.decodeState(Array.prototype.slice.call(states, i * words, (i + 1) * words));
-      this.env.observe(this.states[i], this.obs, i * this.obsSize);
+      this.env.observe(this.options.params, this.states[i], this.obs, i * this.obsSize);
       if (episodeLengths) {
         this.t[i] = 0;
         this.length[i] = episodeLengths[i];

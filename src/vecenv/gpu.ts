@@ -1,10 +1,13 @@
 import { observationSize, type EnvDefinition } from '../env.ts';
+import { InputError } from '../errors.ts';
+import type { RecordedDraw } from '../fixtures/read.ts';
 import { createStorageBuffer, readBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { computePipeline } from '../gpu/pipelines.ts';
 import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
-import { InputError } from '../errors.ts';
+import { gpuObservationWords, unpackObservationBits } from './observation.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
+import { packReplay, REPLAY_HEADER_BYTES, replayStatus, type ReplayStatus } from './replay.ts';
 import { episodeStatsFrom, type Actions, type EpisodeStats, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 const WORKGROUP_SIZE = 64;
@@ -14,30 +17,32 @@ type Kernel = keyof typeof KERNEL_ENTRY_POINTS;
 export const EPISODE_BYTES = 36;
 const EPISODE_WORDS = EPISODE_BYTES / 4;
 const EPISODE_LENGTH_WORD = 1;
+/** Bits of done_buf in shaders/vecenv.wgsl. */
+const DONE_TERMINATED = 1;
+const DONE_TRUNCATED = 2;
 
-/** Storage buffers of a GPU VecEnv, each one documented array (see shaders/vecenv.wgsl). */
+/** Buffers of a GPU VecEnv, each one documented array (see shaders/vecenv.wgsl). */
 export interface VecEnvBuffers {
   /** Uniform `Params`: seed, numEnvs, steps. */
   params: GPUBuffer;
   /** numEnvs × stateWords u32 words (f32 bits for classic control), in spec.stateNames order. */
   state: GPUBuffer;
-  /** numEnvs × observation size f32. */
+  /** numEnvs × observation words: f32 values, or packed bits (src/vecenv/observation.ts). */
   obs: GPUBuffer;
   finalObs: GPUBuffer;
   /** numEnvs u32: discrete action indices, or f32 bits of continuous actions. */
   actions: GPUBuffer;
   /** numEnvs f32. */
   reward: GPUBuffer;
-  /** numEnvs u32, 0 or 1. */
-  terminated: GPUBuffer;
-  truncated: GPUBuffer;
+  /** numEnvs u32: bit 0 terminated, bit 1 truncated. */
+  done: GPUBuffer;
   /** numEnvs × `Episode` (36 bytes). */
   episodes: GPUBuffer;
 }
 
 /** The most envs one dispatch can cover, and the most whose largest per-env buffer fits a binding. */
 export function maxGpuEnvs(device: GPUDevice, env: EnvDefinition<any, any>): number {
-  const bytesPerEnv = Math.max(EPISODE_BYTES, 4 * observationSize(env.spec), 4 * env.spec.stateNames.length);
+  const bytesPerEnv = Math.max(EPISODE_BYTES, 4 * gpuObservationWords(env), 4 * env.spec.stateNames.length);
   return Math.min(
     device.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE,
     Math.floor(device.limits.maxStorageBufferBindingSize / bytesPerEnv),
@@ -51,63 +56,67 @@ export class GpuVecEnv implements VecEnv {
   readonly buffers: VecEnvBuffers;
   private currentSeed: number;
   private readonly device: GPUDevice;
-  private readonly obsSize: number;
+  private readonly obsWords: number;
   private readonly stateWords: number;
   private readonly bindGroup: GPUBindGroup;
   private readonly pipeline: (entryPoint: string) => GPUComputePipeline;
   private readonly statsPipeline: GPUComputePipeline;
   private readonly statsBindGroup: GPUBindGroup;
   private readonly totals: GPUBuffer;
+  /** Recorded draws served instead of the RNG (conformance replays only). */
+  private readonly replay?: GPUBuffer;
 
-  constructor(ctx: GpuContext, readonly env: EnvDefinition<any, any>, options: ResolvedOptions) {
+  constructor(ctx: GpuContext, readonly env: EnvDefinition<any, any>, options: ResolvedOptions, replayDraws?: readonly (readonly RecordedDraw[])[]) {
     const { device } = ctx;
     this.device = device;
     this.spec = env.spec;
     this.numEnvs = options.numEnvs;
     this.currentSeed = options.seed;
-    this.obsSize = observationSize(env.spec);
+    this.obsWords = gpuObservationWords(env);
     this.stateWords = env.spec.stateNames.length;
     const n = this.numEnvs;
     const label = env.spec.id;
     this.buffers = {
       params: device.createBuffer({ label: `${label} params`, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
       state: createStorageBuffer(device, `${label} state`, n * this.stateWords * 4),
-      obs: createStorageBuffer(device, `${label} obs`, n * this.obsSize * 4),
-      finalObs: createStorageBuffer(device, `${label} final obs`, n * this.obsSize * 4),
+      obs: createStorageBuffer(device, `${label} obs`, n * this.obsWords * 4),
+      finalObs: createStorageBuffer(device, `${label} final obs`, n * this.obsWords * 4),
       actions: createStorageBuffer(device, `${label} actions`, n * 4),
       reward: createStorageBuffer(device, `${label} reward`, n * 4),
-      terminated: createStorageBuffer(device, `${label} terminated`, n * 4),
-      truncated: createStorageBuffer(device, `${label} truncated`, n * 4),
+      done: createStorageBuffer(device, `${label} done`, n * 4),
       episodes: createStorageBuffer(device, `${label} episodes`, n * EPISODE_BYTES),
     };
     this.totals = createStorageBuffer(device, `${label} episode totals`, 24);
+    if (replayDraws) {
+      if (replayDraws.length !== n) throw new InputError(`replay: expected draws for ${n} envs, got ${replayDraws.length}`);
+      const packed = packReplay(replayDraws);
+      this.replay = createStorageBuffer(device, `${label} replay`, packed.byteLength);
+      device.queue.writeBuffer(this.replay, 0, packed);
+    }
 
-    const source = composeShader(ctx.shaders, ['shaders/rng.wgsl', 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
+    const randomSource = this.replay ? 'shaders/rng_replay.wgsl' : 'shaders/rng.wgsl';
+    const source = composeShader(ctx.shaders, [randomSource, 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
     const constants = declaredOverrides(source, {
       ...env.wgsl.constants(options.params),
       TIME_LIMIT: options.timeLimit,
       AUTO_RESET: options.autoReset ? 1 : 0,
       WORKGROUP_SIZE,
     });
-    const storage = (type: GPUBufferBindingType) => ({ visibility: GPUShaderStage.COMPUTE, buffer: { type } });
-    const layoutEntries: GPUBindGroupLayoutEntry[] = [
-      { binding: 0, ...storage('uniform') },
-      ...[1, 2, 3].map((binding) => ({ binding, ...storage('storage') })),
-      { binding: 4, ...storage('read-only-storage') },
-      ...[5, 6, 7, 8].map((binding) => ({ binding, ...storage('storage') })),
-    ];
+    const b = this.buffers;
+    const bound: GPUBuffer[] = [b.params, b.state, b.obs, b.finalObs, b.actions, b.reward, b.done, b.episodes];
+    if (this.replay) bound.push(this.replay);
+    const bufferType = (binding: number): GPUBufferBindingType => (binding === 0 ? 'uniform' : binding === 4 ? 'read-only-storage' : 'storage');
+    const layoutEntries: GPUBindGroupLayoutEntry[] = bound.map((_, binding) => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: bufferType(binding) },
+    }));
     const layout = device.createBindGroupLayout({ label: `${label} vecenv layout`, entries: layoutEntries });
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
     // Pipelines with equal bind group layouts accept each other's bind groups, so cached ones serve.
     this.pipeline = (entryPoint) =>
       computePipeline(device, { label, code: source, entryPoint, constants, layout: pipelineLayout }, JSON.stringify(layoutEntries));
-    const b = this.buffers;
-    this.bindGroup = device.createBindGroup({
-      layout,
-      entries: [b.params, b.state, b.obs, b.finalObs, b.actions, b.reward, b.terminated, b.truncated, b.episodes].map(
-        (buffer, binding) => ({ binding, resource: { buffer } }),
-      ),
-    });
+    this.bindGroup = device.createBindGroup({ layout, entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })) });
 
     this.statsPipeline = computePipeline(device, {
       label: `${label} episode stats`,
@@ -171,18 +180,23 @@ export class GpuVecEnv implements VecEnv {
     this.submit('randomSteps');
   }
 
+  private observations(raw: ArrayBuffer): Float32Array {
+    const n = this.numEnvs;
+    if (this.env.wgsl.observation === 'bits') return unpackObservationBits(new Uint32Array(raw, 0, n * this.obsWords), n, this.spec.observationShape[2]);
+    return new Float32Array(raw, 0, n * observationSize(this.spec));
+  }
+
   async read(): Promise<StepData> {
     const b = this.buffers;
-    const [obs, reward, terminated, truncated, finalObs] = await Promise.all(
-      [b.obs, b.reward, b.terminated, b.truncated, b.finalObs].map((buffer) => readBuffer(this.device, buffer)),
-    );
+    const [obs, reward, done, finalObs] = await Promise.all([b.obs, b.reward, b.done, b.finalObs].map((buffer) => readBuffer(this.device, buffer)));
     const n = this.numEnvs;
+    const flags = new Uint32Array(done, 0, n);
     return {
-      obs: new Float32Array(obs, 0, n * this.obsSize),
+      obs: this.observations(obs),
       reward: new Float32Array(reward, 0, n),
-      terminated: Uint8Array.from(new Uint32Array(terminated, 0, n)),
-      truncated: Uint8Array.from(new Uint32Array(truncated, 0, n)),
-      finalObs: new Float32Array(finalObs, 0, n * this.obsSize),
+      terminated: Uint8Array.from(flags, (flag) => flag & DONE_TERMINATED),
+      truncated: Uint8Array.from(flags, (flag) => (flag & DONE_TRUNCATED) >> 1),
+      finalObs: this.observations(finalObs),
     };
   }
 
@@ -201,18 +215,25 @@ export class GpuVecEnv implements VecEnv {
     return episodeStatsFrom({ episodes, returnSum, returnSqSum, lengthSum, lengthSqSum, invalidActions });
   }
 
-  async readState(): Promise<Float64Array> {
-    const raw = await readBuffer(this.device, this.buffers.state, this.numEnvs * this.stateWords * 4);
-    return Float64Array.from(new Float32Array(raw));
+  /** The raw state words (u32) of every env. */
+  async readStateWords(): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.device, this.buffers.state, this.numEnvs * this.stateWords * 4));
   }
 
-  /** Teacher forcing: states (rounded to float32) and the steps already taken in each episode. */
+  /** States as numbers, from float32 or int32 words as the env's kernel keeps them. */
+  async readState(): Promise<Float64Array> {
+    const words = await this.readStateWords();
+    return this.env.wgsl.state === 'i32' ? Float64Array.from(new Int32Array(words.buffer)) : Float64Array.from(new Float32Array(words.buffer));
+  }
+
+  /** Teacher forcing: states (as the kernel's word type) and the steps already taken in each episode. */
   writeState(states: ArrayLike<number>, episodeLengths?: ArrayLike<number>): void {
     const n = this.numEnvs;
     if (states.length !== n * this.stateWords) {
       throw new InputError(`writeState: expected ${n * this.stateWords} values, got ${states.length}`);
     }
-    this.device.queue.writeBuffer(this.buffers.state, 0, Float32Array.from(states));
+    const words = this.env.wgsl.state === 'i32' ? Int32Array.from(states) : Float32Array.from(states);
+    this.device.queue.writeBuffer(this.buffers.state, 0, words);
     if (episodeLengths) {
       // The episode records start afresh (RNG counter, return and sums 0) at the given lengths.
       const episodes = new Uint32Array(n * EPISODE_WORDS);
@@ -221,12 +242,24 @@ export class GpuVecEnv implements VecEnv {
     }
   }
 
+  /** Where each env's replay stands (conformance replays only). */
+  async readReplayStatus(): Promise<ReplayStatus[]> {
+    if (!this.replay) throw new Error('readReplayStatus: this VecEnv does not replay recorded draws');
+    return replayStatus(new Uint32Array(await readBuffer(this.device, this.replay, this.numEnvs * REPLAY_HEADER_BYTES)), this.numEnvs);
+  }
+
   destroy(): void {
     for (const buffer of Object.values(this.buffers)) buffer.destroy();
     this.totals.destroy();
+    this.replay?.destroy();
   }
 }
 
-export function createGpuVecEnv(ctx: GpuContext, env: EnvDefinition<any, any>, options: VecEnvOptions): GpuVecEnv {
-  return new GpuVecEnv(ctx, env, resolveOptions(env, options, maxGpuEnvs(ctx.device, env)));
+export function createGpuVecEnv(
+  ctx: GpuContext,
+  env: EnvDefinition<any, any>,
+  options: VecEnvOptions,
+  replayDraws?: readonly (readonly RecordedDraw[])[],
+): GpuVecEnv {
+  return new GpuVecEnv(ctx, env, resolveOptions(env, options, maxGpuEnvs(ctx.device, env)), replayDraws);
 }

@@ -106,7 +106,7 @@ export const acrobot: EnvDefinition<AcrobotState, AcrobotParams> = {
   params: acrobotParams,
   reset,
   step,
-  observe(s, out, offset) {
+  observe(_p, s, out, offset) {
     out[offset] = Math.cos(s.theta1);
     out[offset + 1] = Math.sin(s.theta1);
     out[offset + 2] = Math.cos(s.theta2);

@@ -64,7 +64,7 @@ export const cartpole: EnvDefinition<CartpoleState, CartpoleParams> = {
   params: cartpoleParams,
   reset,
   step,
-  observe(s, out, offset) {
+  observe(_p, s, out, offset) {
     out[offset] = s.x;
     out[offset + 1] = s.xDot;
     out[offset + 2] = s.theta;

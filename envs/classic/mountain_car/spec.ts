@@ -51,7 +51,7 @@ export const mountainCar: EnvDefinition<MountainCarState, MountainCarParams> = {
   params: mountainCarParams,
   reset,
   step,
-  observe(s, out, offset) {
+  observe(_p, s, out, offset) {
     out[offset] = s.position;
     out[offset + 1] = s.velocity;
   },

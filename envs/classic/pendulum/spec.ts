@@ -72,7 +72,7 @@ export const pendulum: EnvDefinition<PendulumState, PendulumParams> = {
   params: pendulumParams,
   reset,
   step,
-  observe(s, out, offset) {
+  observe(_p, s, out, offset) {
     out[offset] = Math.cos(s.th);
     out[offset + 1] = Math.sin(s.th);
     out[offset + 2] = s.thdot;

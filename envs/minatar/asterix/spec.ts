@@ -1,4 +1,4 @@
-import type { EnvDefinition } from '../../../src/env.ts';
+import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
@@ -7,7 +7,6 @@ import {
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
-  minatarOverrides,
   observationWriter,
   StateReader,
   stickyAction,
@@ -173,7 +172,7 @@ function step(p: AsterixParams, state: AsterixState, action: number, rng: Random
   return { state: s, reward, terminated: s.terminal };
 }
 
-function observe(s: AsterixState, out: Float32Array, offset: number): void {
+function observe(_p: AsterixParams, s: AsterixState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.asterix.channels.length);
   set(s.playerY, s.playerX, CHANNEL.player);
   s.slots.forEach((entity, slot) => {
@@ -237,5 +236,5 @@ export const asterix: EnvDefinition<AsterixState, AsterixParams> = {
   observe,
   encodeState,
   decodeState,
-  wgsl: { path: 'envs/minatar/asterix/step.wgsl', constants: (p) => minatarOverrides(p) },
+  wgsl: { path: 'envs/minatar/asterix/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

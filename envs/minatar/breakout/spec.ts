@@ -1,4 +1,4 @@
-import type { EnvDefinition } from '../../../src/env.ts';
+import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
@@ -9,7 +9,6 @@ import {
   hasBit,
   MINATAR_GAMES,
   minatarDefaults,
-  minatarOverrides,
   observationWriter,
   StateReader,
   stickyAction,
@@ -146,7 +145,7 @@ function step(p: BreakoutParams, state: BreakoutState, action: number, rng: Rand
   return { state: s, reward, terminated: s.terminal };
 }
 
-function observe(s: BreakoutState, out: Float32Array, offset: number): void {
+function observe(_p: BreakoutParams, s: BreakoutState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.breakout.channels.length);
   set(BOTTOM_ROW, s.paddleX, CHANNEL.paddle);
   set(s.ballY, s.ballX, CHANNEL.ball);
@@ -191,5 +190,5 @@ export const breakout: EnvDefinition<BreakoutState, BreakoutParams> = {
   observe,
   encodeState,
   decodeState,
-  wgsl: { path: 'envs/minatar/breakout/step.wgsl', constants: (p) => minatarOverrides(p) },
+  wgsl: { path: 'envs/minatar/breakout/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

@@ -1,4 +1,4 @@
-import type { EnvDefinition } from '../../../src/env.ts';
+import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
@@ -7,7 +7,6 @@ import {
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
-  minatarOverrides,
   observationWriter,
   StateReader,
   stickyAction,
@@ -122,7 +121,7 @@ function step(p: FreewayParams, state: FreewayState, action: number, rng: Random
   return { state: s, reward, terminated: s.terminal };
 }
 
-function observe(s: FreewayState, out: Float32Array, offset: number): void {
+function observe(_p: FreewayParams, s: FreewayState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.freeway.channels.length);
   set(s.chickenRow, CHICKEN_COL, CHANNEL.chicken);
   s.cars.forEach((car, i) => {
@@ -163,5 +162,5 @@ export const freeway: EnvDefinition<FreewayState, FreewayParams> = {
   observe,
   encodeState,
   decodeState,
-  wgsl: { path: 'envs/minatar/freeway/step.wgsl', constants: (p) => minatarOverrides(p) },
+  wgsl: { path: 'envs/minatar/freeway/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

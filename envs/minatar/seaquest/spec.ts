@@ -1,4 +1,4 @@
-import type { EnvDefinition } from '../../../src/env.ts';
+import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
@@ -8,7 +8,6 @@ import {
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
-  minatarOverrides,
   observationWriter,
   StateReader,
   stickyAction,
@@ -372,7 +371,7 @@ function surface(p: SeaquestParams, s: SeaquestState): number {
   return bonus;
 }
 
-function observe(s: SeaquestState, out: Float32Array, offset: number): void {
+function observe(p: SeaquestParams, s: SeaquestState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.seaquest.channels.length);
   set(s.subY, s.subX, CHANNEL.sub_front);
   // The sub faces the way it last moved, so its back cell is always on the grid.
@@ -387,7 +386,7 @@ function observe(s: SeaquestState, out: Float32Array, offset: number): void {
   for (const enemy of s.enemies) withTrail(enemy, enemy.isSub ? CHANNEL.enemy_sub : CHANNEL.enemy_fish);
   for (const diver of s.divers) withTrail(diver, CHANNEL.diver);
   // observe() gets no params: the gauge is scaled by the default maximum.
-  const oxygenCells = Math.floor((Math.max(0, s.oxygen) * GAUGE_CELLS) / seaquestParams.maxOxygen);
+  const oxygenCells = Math.floor((Math.max(0, s.oxygen) * GAUGE_CELLS) / p.maxOxygen);
   for (let col = 0; col < oxygenCells; col++) set(GAUGE_ROW, col, CHANNEL.oxygen_gauge);
   for (let d = 1; d <= s.diversHeld; d++) set(GAUGE_ROW, LAST_COL - d, CHANNEL.diver_gauge);
 }
@@ -441,5 +440,5 @@ export const seaquest: EnvDefinition<SeaquestState, SeaquestParams> = {
   observe,
   encodeState,
   decodeState,
-  wgsl: { path: 'envs/minatar/seaquest/step.wgsl', constants: (p) => minatarOverrides(p) },
+  wgsl: { path: 'envs/minatar/seaquest/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

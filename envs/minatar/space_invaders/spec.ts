@@ -1,4 +1,4 @@
-import type { EnvDefinition } from '../../../src/env.ts';
+import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
@@ -10,7 +10,6 @@ import {
   hasBit,
   MINATAR_GAMES,
   minatarDefaults,
-  minatarOverrides,
   observationWriter,
   StateReader,
   stickyAction,
@@ -198,7 +197,7 @@ function step(p: SpaceInvadersParams, state: SpaceInvadersState, action: number,
   return { state: s, reward, terminated: s.terminal };
 }
 
-function observe(s: SpaceInvadersState, out: Float32Array, offset: number): void {
+function observe(_p: SpaceInvadersParams, s: SpaceInvadersState, out: Float32Array, offset: number): void {
   const set = observationWriter(out, offset, MINATAR_GAMES.space_invaders.channels.length);
   set(BOTTOM_ROW, s.cannonX, CHANNEL.cannon);
   const directionChannel = s.alienDir < 0 ? CHANNEL.alien_left : CHANNEL.alien_right;
@@ -265,5 +264,5 @@ export const spaceInvaders: EnvDefinition<SpaceInvadersState, SpaceInvadersParam
   observe,
   encodeState,
   decodeState,
-  wgsl: { path: 'envs/minatar/space_invaders/step.wgsl', constants: (p) => minatarOverrides(p) },
+  wgsl: { path: 'envs/minatar/space_invaders/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };
