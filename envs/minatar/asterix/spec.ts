@@ -229,6 +229,8 @@ export const asterix: EnvDefinition<AsterixState, AsterixParams> = {
     actionSpace: { kind: 'discrete', n: ACTION_COUNT },
     timeLimit: 0,
     stateNames: asterixStateLayout.map((w) => w.name),
+    channels: MINATAR_GAMES.asterix.channels,
+    palette: MINATAR_GAMES.asterix.palette,
   },
   params: asterixParams,
   reset,

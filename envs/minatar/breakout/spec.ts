@@ -183,6 +183,8 @@ export const breakout: EnvDefinition<BreakoutState, BreakoutParams> = {
     actionSpace: { kind: 'discrete', n: ACTION_COUNT },
     timeLimit: 0,
     stateNames: breakoutStateLayout.map((w) => w.name),
+    channels: MINATAR_GAMES.breakout.channels,
+    palette: MINATAR_GAMES.breakout.palette,
   },
   params: breakoutParams,
   reset,

@@ -155,6 +155,8 @@ export const freeway: EnvDefinition<FreewayState, FreewayParams> = {
     actionSpace: { kind: 'discrete', n: ACTION_COUNT },
     timeLimit: 0,
     stateNames: freewayStateLayout.map((w) => w.name),
+    channels: MINATAR_GAMES.freeway.channels,
+    palette: MINATAR_GAMES.freeway.palette,
   },
   params: freewayParams,
   reset,

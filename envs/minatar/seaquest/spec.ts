@@ -433,6 +433,8 @@ export const seaquest: EnvDefinition<SeaquestState, SeaquestParams> = {
     actionSpace: { kind: 'discrete', n: ACTION_COUNT },
     timeLimit: 0,
     stateNames: seaquestStateLayout.map((w) => w.name),
+    channels: MINATAR_GAMES.seaquest.channels,
+    palette: MINATAR_GAMES.seaquest.palette,
   },
   params: seaquestParams,
   reset,

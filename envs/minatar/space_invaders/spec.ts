@@ -257,6 +257,8 @@ export const spaceInvaders: EnvDefinition<SpaceInvadersState, SpaceInvadersParam
     actionSpace: { kind: 'discrete', n: ACTION_COUNT },
     timeLimit: 0,
     stateNames: spaceInvadersStateLayout.map((w) => w.name),
+    channels: MINATAR_GAMES.space_invaders.channels,
+    palette: MINATAR_GAMES.space_invaders.palette,
   },
   params: spaceInvadersParams,
   reset,

@@ -1,0 +1,9 @@
+// The parts of gifenc (no bundled types) that scripts/render-games.mts uses.
+declare module 'gifenc' {
+  interface Encoder {
+    writeFrame(index: Uint8Array, width: number, height: number, options: { palette: number[][]; delay?: number }): void;
+    finish(): void;
+    bytes(): Uint8Array;
+  }
+  export function GIFEncoder(): Encoder;
+}
