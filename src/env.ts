@@ -53,6 +53,8 @@ export interface EnvDefinition<S = unknown, P = Record<string, unknown>> {
     /** The type of the state words: 'f32' (classic control) or 'i32' (MinAtar's integer states). */
     state?: 'f32' | 'i32';
   };
+  /** Rejects param values outside what the rules allow (throws InputError). */
+  checkParams?(params: P): void;
   /** Relative reward tolerance of the float64 reference against the recordings, where the spec relaxes it. */
   referenceRewardTolerance?: number;
 }

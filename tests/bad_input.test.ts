@@ -42,6 +42,19 @@ describe('bad input', () => {
     expect(() => createVecEnv('cpu', 'classic/cartpole', { numEnvs: 1, params: { gravity: 'high' } })).toThrow(/param 'gravity' .* must be a number/);
   });
 
+  it('MinAtar options are checked: unknown game, probabilities outside [0, 1], wrong types', () => {
+    expect(() => createVecEnv('cpu', 'minatar/pong', { numEnvs: 1 })).toThrow(/unknown env id 'minatar\/pong'; valid ids: .*minatar\/breakout/);
+    for (const stickyActionProb of [-0.1, 1.5, Number.NaN]) {
+      expect(() => createVecEnv('cpu', 'minatar/breakout', { numEnvs: 1, params: { stickyActionProb } })).toThrow(
+        /stickyActionProb must be a probability in \[0, 1\]/,
+      );
+    }
+    expect(() => createVecEnv('cpu', 'minatar/seaquest', { numEnvs: 1, params: { difficultyRamping: 'yes' } })).toThrow(
+      /param 'difficultyRamping' of minatar\/seaquest must be a boolean/,
+    );
+    expect(createVecEnv('cpu', 'minatar/freeway', { numEnvs: 2, params: { stickyActionProb: 0, difficultyRamping: false } }).numEnvs).toBe(2);
+  });
+
   describe('malformed fixture lines name the line and the field', () => {
     const good = JSON.stringify({
       env: 'classic/cartpole',

@@ -1,3 +1,4 @@
+import { InputError } from '../../src/errors.ts';
 import type { RandomSource } from '../../src/rng/source.ts';
 
 /**
@@ -28,6 +29,13 @@ export interface MinatarState {
 }
 
 export const minatarDefaults: MinatarParams = { stickyActionProb: 0.1, difficultyRamping: true };
+
+/** The wrapper's options must make sense whatever the game. */
+export function checkMinatarParams(p: MinatarParams): void {
+  if (!(p.stickyActionProb >= 0 && p.stickyActionProb <= 1)) {
+    throw new InputError(`stickyActionProb must be a probability in [0, 1], got ${p.stickyActionProb}`);
+  }
+}
 
 /**
  * The wrapper's sticky-action rule: the first draw of every step. It is drawn even when the

@@ -37,5 +37,6 @@ export function resolveOptions(env: EnvDefinition<any, any>, options: VecEnvOpti
     }
     params[name] = value;
   }
+  env.checkParams?.(params);
   return { numEnvs, seed, timeLimit, autoReset: options.autoReset ?? true, params };
 }

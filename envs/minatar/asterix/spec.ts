@@ -4,6 +4,7 @@ import {
   Action,
   ACTION_COUNT,
   channelIndices,
+  checkMinatarParams,
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
@@ -238,5 +239,6 @@ export const asterix: EnvDefinition<AsterixState, AsterixParams> = {
   observe,
   encodeState,
   decodeState,
+  checkParams: checkMinatarParams,
   wgsl: { path: 'envs/minatar/asterix/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

@@ -4,6 +4,7 @@ import {
   Action,
   ACTION_COUNT,
   channelIndices,
+  checkMinatarParams,
   FULL_ROW,
   GRID_SIZE,
   hasBit,
@@ -192,5 +193,6 @@ export const breakout: EnvDefinition<BreakoutState, BreakoutParams> = {
   observe,
   encodeState,
   decodeState,
+  checkParams: checkMinatarParams,
   wgsl: { path: 'envs/minatar/breakout/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

@@ -4,6 +4,7 @@ import {
   Action,
   ACTION_COUNT,
   channelIndices,
+  checkMinatarParams,
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
@@ -164,5 +165,6 @@ export const freeway: EnvDefinition<FreewayState, FreewayParams> = {
   observe,
   encodeState,
   decodeState,
+  checkParams: checkMinatarParams,
   wgsl: { path: 'envs/minatar/freeway/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

@@ -4,6 +4,7 @@ import {
   Action,
   ACTION_COUNT,
   channelIndices,
+  checkMinatarParams,
   FixedList,
   GRID_SIZE,
   MINATAR_GAMES,
@@ -442,5 +443,6 @@ export const seaquest: EnvDefinition<SeaquestState, SeaquestParams> = {
   observe,
   encodeState,
   decodeState,
+  checkParams: checkMinatarParams,
   wgsl: { path: 'envs/minatar/seaquest/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };

@@ -4,6 +4,7 @@ import {
   Action,
   ACTION_COUNT,
   channelIndices,
+  checkMinatarParams,
   countBits,
   FULL_ROW,
   GRID_SIZE,
@@ -266,5 +267,6 @@ export const spaceInvaders: EnvDefinition<SpaceInvadersState, SpaceInvadersParam
   observe,
   encodeState,
   decodeState,
+  checkParams: checkMinatarParams,
   wgsl: { path: 'envs/minatar/space_invaders/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
 };
