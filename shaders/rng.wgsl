@@ -11,15 +11,16 @@ const STREAM_ENV: u32 = 0u;
 const STREAM_ACTION: u32 = 1u;
 const STREAM_POLICY: u32 = 2u;
 
+// High word of the 64-bit product from 16-bit halves; the partial sums are ordered so that none
+// overflows 32 bits (a_hi·b_lo + 0xffff < 2^32, a_lo·b_hi + 0xffff < 2^32).
 fn mulhi32(a: u32, b: u32) -> u32 {
   let a_lo = a & 0xffffu;
   let a_hi = a >> 16u;
   let b_lo = b & 0xffffu;
   let b_hi = b >> 16u;
-  let lh = a_lo * b_hi;
-  let hl = a_hi * b_lo;
-  let mid = ((a_lo * b_lo) >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
-  return a_hi * b_hi + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
+  let t = a_hi * b_lo + ((a_lo * b_lo) >> 16u);
+  let u = a_lo * b_hi + (t & 0xffffu);
+  return a_hi * b_hi + (t >> 16u) + (u >> 16u);
 }
 
 fn philox4x32(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
@@ -53,7 +54,10 @@ fn rng_u32(rng: ptr<function, Rng>) -> u32 {
     (*rng).counter.z += 1u;
     (*rng).used = 0u;
   }
-  let value = (*rng).block[(*rng).used];
+  // A select chain, not block[used]: a dynamic vector index makes SwiftShader spill to memory.
+  let b = (*rng).block;
+  let used = (*rng).used;
+  let value = select(select(b.w, b.z, used == 2u), select(b.y, b.x, used == 0u), used < 2u);
   (*rng).used += 1u;
   return value;
 }
