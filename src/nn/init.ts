@@ -1,4 +1,4 @@
-import { CounterRng, type RandomSource } from '../rng/source.ts';
+import { CounterRng, Stream, type RandomSource } from '../rng/source.ts';
 import type { ParamLayout, TensorRole } from './params.ts';
 
 /**
@@ -7,12 +7,6 @@ import type { ParamLayout, TensorRole } from './params.ts';
  * near zero-mean, 1 on the value output), every bias zero, the Gaussian log-std zero (std 1).
  */
 export const INIT_GAINS: Readonly<Record<TensorRole, number>> = { hidden: Math.SQRT2, policy: 0.01, value: 1 };
-
-/**
- * The RNG stream of initialization. src/rng/source.ts's `Stream` names 0–2 (env, action, policy);
- * this is the next one, so initial weights never share draws with a rollout under the same seed.
- */
-export const INIT_STREAM = 3;
 
 /**
  * Two independent standard normals from two uniforms in [0, 1) (Box–Muller). 1 − u1 is in (0, 1],
@@ -68,7 +62,7 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Random
 
 /**
  * Fresh parameters for a layout, deterministic from the seed. Each weight tensor draws from its own
- * counter, CounterRng(seed, INIT_STREAM, tensor index, 0), so a tensor's values depend only on the
+ * counter, CounterRng(seed, Stream.init, tensor index, 0), so a tensor's values depend only on the
  * seed, its position in the layout and its shape. A weight of shape [out, ...] is the matrix
  * [out, product of the rest], as orthogonal_ treats conv kernels.
  */
@@ -78,7 +72,7 @@ export function initParams(layout: ParamLayout, seed: number): Float32Array {
     if (tensor.kind !== 'weight') return; // biases and the log-std start at zero
     const rows = tensor.shape[0];
     const cols = tensor.size / rows;
-    const rng = new CounterRng(seed, INIT_STREAM, index, 0);
+    const rng = new CounterRng(seed, Stream.init, index, 0);
     params.set(orthogonal(rows, cols, INIT_GAINS[tensor.role], rng), tensor.offset);
   });
   return params;

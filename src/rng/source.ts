@@ -16,6 +16,8 @@ export const Stream = {
   env: 0,
   action: 1,
   policy: 2,
+  /** Network initialization (src/nn/init.ts). */
+  init: 3,
 } as const;
 
 const INV_2_24 = 1 / 16777216;
