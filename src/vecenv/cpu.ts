@@ -2,7 +2,8 @@ import { checkAction, observationSize, randomAction, type EnvDefinition } from '
 import { CounterRng, Stream } from '../rng/source.ts';
 import { InputError } from '../errors.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
-import { emptyTotals, episodeStatsFrom, type Actions, type EpisodeStats, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
+import { gpuObservationWords, packObservationBits } from './observation.ts';
+import { emptyTotals, episodeStatsFrom, type Actions, type EpisodeStats, type RawStepData, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 /** The CPU limit only guards against typos that would allocate gigabytes. */
 export const MAX_CPU_ENVS = 1 << 22;
@@ -122,6 +123,25 @@ export class CpuVecEnv implements VecEnv {
       truncated: this.truncated.slice(),
       finalObs: this.finalObs.slice(),
     };
+  }
+
+  /** The step outputs as the GPU keeps them (see RawStepData), to compare with GpuVecEnv.readRaw(). */
+  async readRaw(): Promise<RawStepData> {
+    const n = this.numEnvs;
+    const words = gpuObservationWords(this.env);
+    const done = Uint32Array.from(this.terminated, (terminated, i) => terminated | (this.truncated[i] << 1));
+    if (this.env.wgsl.observation !== 'bits') {
+      const finalObsWords = new Uint32Array(this.finalObs.buffer.slice(0));
+      return { obsWords: new Uint32Array(this.obs.buffer.slice(0)), finalObsWords, reward: this.reward.slice(), done };
+    }
+    const channels = this.spec.observationShape[2];
+    // Final observations are packed only where valid: packing is the expensive part.
+    const finalObsWords = new Uint32Array(n * words);
+    for (let i = 0; i < n; i++) {
+      if (done[i] === 0) continue;
+      finalObsWords.set(packObservationBits(this.finalObs.subarray(i * this.obsSize, (i + 1) * this.obsSize), 1, channels), i * words);
+    }
+    return { obsWords: packObservationBits(this.obs, n, channels), finalObsWords, reward: this.reward.slice(), done };
   }
 
   async readStats(): Promise<EpisodeStats> {

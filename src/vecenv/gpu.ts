@@ -8,7 +8,7 @@ import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
 import { gpuObservationWords, unpackObservationBits } from './observation.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
 import { packReplay, REPLAY_HEADER_BYTES, replayStatus, type ReplayStatus } from './replay.ts';
-import { episodeStatsFrom, type Actions, type EpisodeStats, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
+import { episodeStatsFrom, type Actions, type EpisodeStats, type RawStepData, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 const WORKGROUP_SIZE = 64;
 const KERNEL_ENTRY_POINTS = { reset: 'reset_all', step: 'step', randomSteps: 'random_steps' } as const;
@@ -197,6 +197,32 @@ export class GpuVecEnv implements VecEnv {
       terminated: Uint8Array.from(flags, (flag) => flag & DONE_TERMINATED),
       truncated: Uint8Array.from(flags, (flag) => (flag & DONE_TRUNCATED) >> 1),
       finalObs: this.observations(finalObs),
+    };
+  }
+
+  /** The step outputs as the kernel wrote them (see RawStepData); no observation is unpacked. */
+  async readRaw(): Promise<RawStepData> {
+    const b = this.buffers;
+    const n = this.numEnvs;
+    const obsBytes = n * this.obsWords * 4;
+    // One staging copy for all four: the read is issued (and ordered before later steps) at once.
+    const parts: [GPUBuffer, number][] = [[b.obs, obsBytes], [b.finalObs, obsBytes], [b.reward, n * 4], [b.done, n * 4]];
+    const staging = this.device.createBuffer({ size: 2 * obsBytes + 8 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    let offset = 0;
+    for (const [buffer, bytes] of parts) {
+      encoder.copyBufferToBuffer(buffer, 0, staging, offset, bytes);
+      offset += bytes;
+    }
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const raw = staging.getMappedRange().slice(0);
+    staging.destroy();
+    return {
+      obsWords: new Uint32Array(raw, 0, n * this.obsWords),
+      finalObsWords: new Uint32Array(raw, obsBytes, n * this.obsWords),
+      reward: new Float32Array(raw, 2 * obsBytes, n),
+      done: new Uint32Array(raw, 2 * obsBytes + 4 * n, n),
     };
   }
 

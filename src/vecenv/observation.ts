@@ -26,3 +26,16 @@ export function unpackObservationBits(words: Uint32Array, numEnvs: number, chann
   }
   return out;
 }
+
+/** Packs numEnvs float32 0/1 observations ([row][col][channel] order) into the 'bits' layout. */
+export function packObservationBits(obs: Float32Array, numEnvs: number, channels: number): Uint32Array {
+  const words = new Uint32Array(numEnvs * channels * WORDS_PER_CHANNEL);
+  for (let i = 0; i < numEnvs; i++) {
+    for (let k = 0; k < CELLS; k++) {
+      for (let c = 0; c < channels; c++) {
+        if (obs[(i * CELLS + k) * channels + c] !== 0) words[(i * channels + c) * WORDS_PER_CHANNEL + (k >> 5)] |= 1 << (k & 31);
+      }
+    }
+  }
+  return words;
+}

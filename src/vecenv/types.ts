@@ -11,6 +11,21 @@ export interface StepData {
   finalObs: Float32Array;
 }
 
+/**
+ * The step outputs in the GPU buffers' own words (src/vecenv/gpu.ts), for comparisons over many
+ * steps where converting every observation would dominate: observations as packed bits for
+ * 'bits' envs (src/vecenv/observation.ts), float32 bits otherwise.
+ */
+export interface RawStepData {
+  /** numEnvs × observation words. */
+  obsWords: Uint32Array;
+  /** Valid where a done bit is set. */
+  finalObsWords: Uint32Array;
+  reward: Float32Array;
+  /** Bit 0 terminated, bit 1 truncated. */
+  done: Uint32Array;
+}
+
 /** Episodes ended since the previous readStats() call, summed over all envs. */
 export interface EpisodeStats {
   episodes: number;
