@@ -31,6 +31,10 @@ struct Params {
 
 
 override TIME_LIMIT: u32 = 0u;
+// A reduced action set (MinAtar's minimal sets): the agent picks one of NUM_CHOICES actions, and
+// choice k means the env's action (ACTION_CODES >> 4k) & 15. NUM_CHOICES = 0: actions go unchanged.
+override NUM_CHOICES: u32 = 0u;
+override ACTION_CODES: u32 = 0u;
 override AUTO_RESET: bool = true;
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -61,13 +65,35 @@ fn write_final_obs(i: u32, s: EnvState) {
   }
 }
 
-fn advance(i: u32, s: ptr<function, EnvState>, ep: ptr<function, Episode>, action_bits: u32) {
-  if (!env_action_valid(action_bits)) {
+// The env's own action bits for what the agent chose, and whether the choice was in range.
+fn env_action_of(chosen: u32) -> u32 {
+  if (NUM_CHOICES == 0u) {
+    return chosen;
+  }
+  return (ACTION_CODES >> (4u * min(chosen, NUM_CHOICES - 1u))) & 0xfu;
+}
+
+fn choice_valid(chosen: u32) -> bool {
+  if (NUM_CHOICES == 0u) {
+    return env_action_valid(chosen);
+  }
+  return chosen < NUM_CHOICES;
+}
+
+fn random_choice(rng: ptr<function, Rng>) -> u32 {
+  if (NUM_CHOICES == 0u) {
+    return env_random_action(rng);
+  }
+  return u32(rng_int(rng, 0, i32(NUM_CHOICES)));
+}
+
+fn advance(i: u32, s: ptr<function, EnvState>, ep: ptr<function, Episode>, chosen: u32) {
+  if (!choice_valid(chosen)) {
     (*ep).invalid_actions += 1u;
   }
   (*ep).t += 1u;
   var rng = rng_new(params.seed, STREAM_ENV, i, (*ep).t);
-  let out = env_step(s, env_decode_action(action_bits), &rng);
+  let out = env_step(s, env_decode_action(env_action_of(chosen)), &rng);
   (*ep).length += 1u;
   (*ep).ret += out.reward;
   let truncated = TIME_LIMIT > 0u && (*ep).length >= TIME_LIMIT;
@@ -130,7 +156,7 @@ fn random_steps(@builtin(global_invocation_id) id: vec3<u32>) {
   var ep = episode_buf[i];
   for (var k = 0u; k < params.steps; k++) {
     var action_rng = rng_new(params.seed, STREAM_ACTION, i, ep.t + 1u);
-    advance(i, &s, &ep, env_random_action(&action_rng));
+    advance(i, &s, &ep, random_choice(&action_rng));
   }
   env_store(i, s);
   episode_buf[i] = ep;

@@ -16,6 +16,8 @@ export interface EnvSpec {
   timeLimit: number;
   /** Names of the state variables, in the order of the fixtures and of the GPU state buffer. */
   stateNames: readonly string[];
+  /** A smaller action set agents may use instead (param minimalActionSet): indices into the full one. */
+  minimalActions?: readonly number[];
   /** For grid games: the observation channels' names and display colours (RGB 0–255), by index. */
   channels?: readonly string[];
   palette?: readonly (readonly [number, number, number])[];

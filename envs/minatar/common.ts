@@ -19,6 +19,8 @@ export type MinatarParams = {
   stickyActionProb: number;
   /** Whether the game speeds up over time (each game says how; breakout and freeway never do). */
   difficultyRamping: boolean;
+  /** Offer only the game's minimal action set (fewer logits) instead of all six actions. */
+  minimalActionSet: boolean;
 };
 
 /** What every game's state holds besides its own variables. */
@@ -28,7 +30,7 @@ export interface MinatarState {
   terminal: boolean;
 }
 
-export const minatarDefaults: MinatarParams = { stickyActionProb: 0.1, difficultyRamping: true };
+export const minatarDefaults: MinatarParams = { stickyActionProb: 0.1, difficultyRamping: true, minimalActionSet: false };
 
 /** The wrapper's options must make sense whatever the game. */
 export function checkMinatarParams(p: MinatarParams): void {

@@ -33,7 +33,7 @@ export class CpuVecEnv implements VecEnv {
     readonly env: EnvDefinition<any, any>,
     private readonly options: ResolvedOptions,
   ) {
-    this.spec = env.spec;
+    this.spec = { ...env.spec, actionSpace: options.actionSpace };
     this.numEnvs = options.numEnvs;
     this.currentSeed = options.seed;
     this.obsSize = observationSize(env.spec);
@@ -72,8 +72,9 @@ export class CpuVecEnv implements VecEnv {
 
   private advance(i: number, chosen: number): void {
     const { env, options } = this;
-    const { action, valid } = checkAction(env.spec.actionSpace, chosen);
+    const { action: choice, valid } = checkAction(options.actionSpace, chosen);
     if (!valid) this.totals.invalidActions++;
+    const action = options.choices ? options.choices[choice] : choice;
     this.t[i]++;
     const rng = new CounterRng(this.currentSeed, Stream.env, i, this.t[i]);
     const out = env.step(options.params, this.states[i], action, rng);

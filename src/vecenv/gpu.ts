@@ -69,7 +69,7 @@ export class GpuVecEnv implements VecEnv {
   constructor(ctx: GpuContext, readonly env: EnvDefinition<any, any>, options: ResolvedOptions, replayDraws?: readonly (readonly RecordedDraw[])[]) {
     const { device } = ctx;
     this.device = device;
-    this.spec = env.spec;
+    this.spec = { ...env.spec, actionSpace: options.actionSpace };
     this.numEnvs = options.numEnvs;
     this.currentSeed = options.seed;
     this.obsWords = gpuObservationWords(env);
@@ -99,6 +99,8 @@ export class GpuVecEnv implements VecEnv {
     const constants = declaredOverrides(source, {
       ...env.wgsl.constants(options.params),
       TIME_LIMIT: options.timeLimit,
+      NUM_CHOICES: options.choices?.length ?? 0,
+      ACTION_CODES: (options.choices ?? []).reduce((codes, action, k) => (codes | (action << (4 * k))) >>> 0, 0),
       AUTO_RESET: options.autoReset ? 1 : 0,
       WORKGROUP_SIZE,
     });

@@ -1,8 +1,12 @@
-import type { EnvDefinition } from '../env.ts';
+import type { ActionSpace, EnvDefinition } from '../env.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_SEED, type VecEnvOptions } from './types.ts';
 
 export interface ResolvedOptions {
+  /** The agent's action space: the env's, or its minimal set when params.minimalActionSet is on. */
+  actionSpace: ActionSpace;
+  /** With a minimal set: the env's action for each choice. */
+  choices?: readonly number[];
   numEnvs: number;
   seed: number;
   timeLimit: number;
@@ -38,5 +42,7 @@ export function resolveOptions(env: EnvDefinition<any, any>, options: VecEnvOpti
     params[name] = value;
   }
   env.checkParams?.(params);
-  return { numEnvs, seed, timeLimit, autoReset: options.autoReset ?? true, params };
+  const choices = params.minimalActionSet === true ? env.spec.minimalActions : undefined;
+  const actionSpace: ActionSpace = choices ? { kind: 'discrete', n: choices.length } : env.spec.actionSpace;
+  return { actionSpace, choices, numEnvs, seed, timeLimit, autoReset: options.autoReset ?? true, params };
 }

@@ -232,6 +232,7 @@ export const asterix: EnvDefinition<AsterixState, AsterixParams> = {
     stateNames: asterixStateLayout.map((w) => w.name),
     channels: MINATAR_GAMES.asterix.channels,
     palette: MINATAR_GAMES.asterix.palette,
+    minimalActions: MINATAR_GAMES.asterix.minimalActions,
   },
   params: asterixParams,
   reset,

@@ -186,6 +186,7 @@ export const breakout: EnvDefinition<BreakoutState, BreakoutParams> = {
     stateNames: breakoutStateLayout.map((w) => w.name),
     channels: MINATAR_GAMES.breakout.channels,
     palette: MINATAR_GAMES.breakout.palette,
+    minimalActions: MINATAR_GAMES.breakout.minimalActions,
   },
   params: breakoutParams,
   reset,

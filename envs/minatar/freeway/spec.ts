@@ -158,6 +158,7 @@ export const freeway: EnvDefinition<FreewayState, FreewayParams> = {
     stateNames: freewayStateLayout.map((w) => w.name),
     channels: MINATAR_GAMES.freeway.channels,
     palette: MINATAR_GAMES.freeway.palette,
+    minimalActions: MINATAR_GAMES.freeway.minimalActions,
   },
   params: freewayParams,
   reset,

@@ -436,6 +436,7 @@ export const seaquest: EnvDefinition<SeaquestState, SeaquestParams> = {
     stateNames: seaquestStateLayout.map((w) => w.name),
     channels: MINATAR_GAMES.seaquest.channels,
     palette: MINATAR_GAMES.seaquest.palette,
+    minimalActions: MINATAR_GAMES.seaquest.minimalActions,
   },
   params: seaquestParams,
   reset,

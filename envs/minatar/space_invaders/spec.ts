@@ -260,6 +260,7 @@ export const spaceInvaders: EnvDefinition<SpaceInvadersState, SpaceInvadersParam
     stateNames: spaceInvadersStateLayout.map((w) => w.name),
     channels: MINATAR_GAMES.space_invaders.channels,
     palette: MINATAR_GAMES.space_invaders.palette,
+    minimalActions: MINATAR_GAMES.space_invaders.minimalActions,
   },
   params: spaceInvadersParams,
   reset,
