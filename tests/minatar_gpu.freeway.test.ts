@@ -38,7 +38,7 @@ describe('minatar/freeway WGSL kernel', () => {
 
   // 4,096 × 2,000 steps took 104 s here (SwiftShader, 2 cores shared with another worker), about
   // 62 ms a step, mostly the CPU reference and packing its observations: 900 steps keep it near 60 s.
-  it(`4,096 envs × ${STEPS} random steps with auto-reset: every step output, final states and episode stats agree with the CPU`, async () => {
+  it(`4,096 envs × ${STEPS.toLocaleString('en')} random steps with auto-reset: every step output, final states and episode stats agree with the CPU`, async () => {
     // A Freeway episode always lasts gameTime + 1 = 2,501 steps, longer than the run: the clocks
     // start staggered instead, so that every env ends an episode (at its own step) and restarts.
     const timeLeftWord = freeway.spec.stateNames.indexOf('time_left');
