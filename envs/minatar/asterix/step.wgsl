@@ -14,10 +14,12 @@ const CHANNELS: u32 = 4u;
 const OBS_WORDS: u32 = CHANNELS * 4u;
 // One slot per lane: slot i holds at most one entity, on row i + 1.
 const SLOT_COUNT: u32 = 8u;
+// State words: player_x, player_y; in use, x, right, gold per slot; the two intervals, their timers
+// and the ramp timer and index; terminal, last_action.
 const SLOT_WORDS: u32 = 4u;
 const FIRST_SLOT_WORD: u32 = 2u;
-const TIMER_WORDS: u32 = FIRST_SLOT_WORD + SLOT_COUNT * SLOT_WORDS;
-const STATE_WORDS: u32 = TIMER_WORDS + 8u;
+const FIRST_TIMER_WORD: u32 = FIRST_SLOT_WORD + SLOT_COUNT * SLOT_WORDS;
+const STATE_WORDS: u32 = FIRST_TIMER_WORD + 8u;
 const NUM_ACTIONS: u32 = 6u;
 alias ObsWord = u32;
 alias Action = u32;
@@ -60,7 +62,7 @@ struct EnvState {
 
 fn env_load(i: u32) -> EnvState {
   let b = i * STATE_WORDS;
-  let t = b + TIMER_WORDS;
+  let t = b + FIRST_TIMER_WORD;
   var s = EnvState(bitcast<i32>(state_buf[b]), bitcast<i32>(state_buf[b + 1u]), 0u, 0u, 0u, 0u,
                    bitcast<i32>(state_buf[t]), bitcast<i32>(state_buf[t + 1u]), bitcast<i32>(state_buf[t + 2u]),
                    bitcast<i32>(state_buf[t + 3u]), bitcast<i32>(state_buf[t + 4u]), bitcast<i32>(state_buf[t + 5u]),
@@ -88,7 +90,7 @@ fn env_store(i: u32, s: EnvState) {
     state_buf[w + 2u] = (s.slot_right >> slot) & in_use;
     state_buf[w + 3u] = (s.slot_gold >> slot) & in_use;
   }
-  let t = b + TIMER_WORDS;
+  let t = b + FIRST_TIMER_WORD;
   state_buf[t] = bitcast<u32>(s.spawn_interval);
   state_buf[t + 1u] = bitcast<u32>(s.spawn_timer);
   state_buf[t + 2u] = bitcast<u32>(s.move_interval);

@@ -8,7 +8,12 @@ override GAME_TIME: i32;
 const CHANNELS: u32 = 7u;
 const OBS_WORDS: u32 = CHANNELS * 4u;
 const CAR_COUNT: u32 = 8u;
-const STATE_WORDS: u32 = 3u + CAR_COUNT * 3u + 2u;
+// State words: chicken_row, move_timer, time_left; x, timer, signed speed per car; terminal,
+// last_action.
+const FIRST_CAR_WORD: u32 = 3u;
+const CAR_WORDS: u32 = 3u;
+const TERMINAL_WORD: u32 = FIRST_CAR_WORD + CAR_COUNT * CAR_WORDS;
+const STATE_WORDS: u32 = TERMINAL_WORD + 2u;
 const NUM_ACTIONS: u32 = 6u;
 alias ObsWord = u32;
 alias Action = u32;
@@ -28,6 +33,8 @@ const LEFT_BELOW: f32 = 0.5;
 const X_BITS: u32 = 4u;
 const TIMER_BITS: u32 = 3u;
 const SPEED_BITS: u32 = 3u;
+// A reloaded timer is its car's speed magnitude: draw_speeds copies the whole word.
+const_assert TIMER_BITS == SPEED_BITS;
 
 struct EnvState {
   chicken_row: i32,
@@ -48,9 +55,9 @@ struct EnvState {
 fn env_load(i: u32) -> EnvState {
   let b = i * STATE_WORDS;
   var s = EnvState(bitcast<i32>(state_buf[b]), bitcast<i32>(state_buf[b + 1u]), bitcast<i32>(state_buf[b + 2u]), 0u, 0u, 0u, 0u,
-                   state_buf[b + 3u + CAR_COUNT * 3u] != 0u, state_buf[b + 4u + CAR_COUNT * 3u]);
+                   state_buf[b + TERMINAL_WORD] != 0u, state_buf[b + TERMINAL_WORD + 1u]);
   for (var car = 0u; car < CAR_COUNT; car++) {
-    let w = b + 3u + car * 3u;
+    let w = b + FIRST_CAR_WORD + car * CAR_WORDS;
     let speed = bitcast<i32>(state_buf[w + 2u]);
     s.car_x = insertBits(s.car_x, state_buf[w], car * X_BITS, X_BITS);
     s.car_timer = insertBits(s.car_timer, state_buf[w + 1u], car * TIMER_BITS, TIMER_BITS);
@@ -66,14 +73,14 @@ fn env_store(i: u32, s: EnvState) {
   state_buf[b + 1u] = bitcast<u32>(s.move_timer);
   state_buf[b + 2u] = bitcast<u32>(s.time_left);
   for (var car = 0u; car < CAR_COUNT; car++) {
-    let w = b + 3u + car * 3u;
+    let w = b + FIRST_CAR_WORD + car * CAR_WORDS;
     let speed = i32(extractBits(s.car_speed, car * SPEED_BITS, SPEED_BITS));
     state_buf[w] = extractBits(s.car_x, car * X_BITS, X_BITS);
     state_buf[w + 1u] = extractBits(s.car_timer, car * TIMER_BITS, TIMER_BITS);
     state_buf[w + 2u] = bitcast<u32>(select(speed, -speed, ((s.car_left >> car) & 1u) != 0u));
   }
-  state_buf[b + 3u + CAR_COUNT * 3u] = u32(s.terminal);
-  state_buf[b + 4u + CAR_COUNT * 3u] = s.last_action;
+  state_buf[b + TERMINAL_WORD] = u32(s.terminal);
+  state_buf[b + TERMINAL_WORD + 1u] = s.last_action;
 }
 
 // New speeds for all cars: every magnitude is drawn first, then every direction; each timer starts
@@ -82,7 +89,6 @@ fn draw_speeds(s: ptr<function, EnvState>, rng: ptr<function, Rng>) {
   for (var car = 0u; car < CAR_COUNT; car++) {
     (*s).car_speed = insertBits((*s).car_speed, u32(rng_int(rng, 1, MAX_SPEED + 1)), car * SPEED_BITS, SPEED_BITS);
   }
-  // Timers and speeds share one bit layout.
   (*s).car_timer = (*s).car_speed;
   (*s).car_left = 0u;
   for (var car = 0u; car < CAR_COUNT; car++) {
