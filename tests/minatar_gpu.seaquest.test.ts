@@ -4,6 +4,8 @@ import { replayMinatarGpu } from '../src/conformance/minatar.ts';
 import { formatReport } from '../src/conformance/report.ts';
 import { readFixture, type MinatarEpisode } from '../src/fixtures/read.ts';
 import type { GpuContext } from '../src/gpu/context.ts';
+import { createCpuVecEnv } from '../src/vecenv/cpu.ts';
+import { createGpuVecEnv } from '../src/vecenv/gpu.ts';
 import { fixturePath } from './helpers/fixtures.ts';
 import { testGpu } from './helpers/gpu.ts';
 import { compareRandomPlay, twinVecEnvs, type RandomPlayComparison } from './helpers/minatar_gpu_parity.ts';
@@ -51,6 +53,23 @@ describe('minatar/seaquest WGSL kernel', () => {
       expect(gpuData.obsWords).toEqual(cpuData.obsWords);
       onGpu.destroy();
     }
+  });
+
+  // The fixtures end at the terminal step; the reference keeps answering later steps (reward 0,
+  // terminated, the sticky draw still choosing the applied action), and so must the kernel.
+  it('without auto-reset, finished episodes keep stepping exactly as on the CPU', async () => {
+    const options = { numEnvs: 1024, seed: 5, autoReset: false };
+    const onGpu = createGpuVecEnv(gpu, seaquest, options);
+    const onCpu = createCpuVecEnv(seaquest, options);
+    onGpu.stepRandom(300);
+    onCpu.stepRandom(300);
+    const [gpuStates, cpuStates, gpuData, cpuData] = await Promise.all([onGpu.readState(), onCpu.readState(), onGpu.readRaw(), onCpu.readRaw()]);
+    expect(firstStateDifference(seaquest.spec.stateNames, gpuStates, cpuStates)).toBeUndefined();
+    expect(gpuData.done).toEqual(cpuData.done);
+    expect(gpuData.reward).toEqual(cpuData.reward);
+    expect(gpuData.obsWords).toEqual(cpuData.obsWords);
+    expect(cpuData.done.filter((done) => done !== 0).length).toBeGreaterThan(options.numEnvs * 0.9);
+    onGpu.destroy();
   });
 
   it(`${N} envs × ${STEPS} random steps with auto-reset: every step output, final states and episode stats agree with the CPU`, async () => {
