@@ -1,0 +1,43 @@
+// The scalars of one Adam update: the global gradient norm from reduce_gradients' per-workgroup
+// sums of squares, the clipping scale (torch.nn.utils.clip_grad_norm_), the next step count t and
+// the bias corrections 1 − βᵗ. Needs adam.wgsl. Grid: (1).
+
+@group(0) @binding(0) var<uniform> config: AdamConfig;
+@group(0) @binding(1) var<storage, read> norm_partials: array<f32>;
+@group(0) @binding(2) var<storage, read_write> state: AdamState;
+
+var<workgroup> sums: array<f32, ADAM_WORKGROUP>;
+
+// e^x − 1 without the cancellation of exp(x) − 1 near 0, which would cost 1 − β₂ᵗ = −expm1(t ln β₂)
+// several digits at small t (and SwiftShader's exp is only good to about 2e-6 relative). The series
+// up to x⁷ is within 1e-9 relative for |x| < 1/4; beyond, exp(x) − 1 loses at most a factor 4.
+fn expm1(x: f32) -> f32 {
+  let series = x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0 + x / 5040.0))))));
+  return select(exp(x) - 1.0, series, abs(x) < 0.25);
+}
+
+@compute @workgroup_size(ADAM_WORKGROUP)
+fn adam_prepare(@builtin(local_invocation_index) local_index: u32) {
+  var sum = 0.0;
+  for (var k = local_index; k < config.norm_partial_count; k += ADAM_WORKGROUP) {
+    sum += norm_partials[k];
+  }
+  sums[local_index] = sum;
+  workgroupBarrier();
+  for (var width = ADAM_WORKGROUP / 2u; width > 0u; width /= 2u) {
+    if (local_index < width) {
+      sums[local_index] += sums[local_index + width];
+    }
+    workgroupBarrier();
+  }
+  if (local_index == 0u) {
+    let norm = sqrt(sums[0]);
+    let t = f32(state.step + 1u);
+    state.step += 1u;
+    state.grad_norm = norm;
+    // As the reference: scale by max_norm / (‖g‖ + 1e-6) when that is below 1.
+    state.clip_scale = select(1.0, config.max_grad_norm / (norm + 1e-6), norm + 1e-6 > config.max_grad_norm);
+    state.step_size = config.learning_rate / -expm1(t * config.log_beta1);
+    state.sqrt_correction2 = sqrt(-expm1(t * config.log_beta2));
+  }
+}
