@@ -6,11 +6,14 @@ import { readFixture, type MinatarEpisode } from '../src/fixtures/read.ts';
 import type { GpuContext } from '../src/gpu/context.ts';
 import { fixturePath } from './helpers/fixtures.ts';
 import { testGpu } from './helpers/gpu.ts';
-import { compareRandomPlay, twinVecEnvs } from './helpers/minatar_gpu_parity.ts';
+import { compareFinishedPlay, compareRandomPlay, twinVecEnvs } from './helpers/minatar_gpu_parity.ts';
+import { firstStateDifference } from './helpers/state_difference.ts';
 
 const ID = 'minatar/freeway';
 const N = 4096;
 const STEPS = 900;
+const TIME_LEFT_WORD = freeway.spec.stateNames.indexOf('time_left');
+const STATE_WORDS = freeway.spec.stateNames.length;
 
 describe('minatar/freeway WGSL kernel', () => {
   let gpu: GpuContext;
@@ -29,11 +32,25 @@ describe('minatar/freeway WGSL kernel', () => {
     for (const seed of [0, 12345]) {
       const { onGpu, onCpu } = twinVecEnvs(gpu, ID, N, seed);
       const [gpuStates, cpuStates, gpuData, cpuData] = await Promise.all([onGpu.readState(), onCpu.readState(), onGpu.readRaw(), onCpu.readRaw()]);
-      expect(gpuStates).toEqual(cpuStates);
+      expect(firstStateDifference(freeway.spec.stateNames, gpuStates, cpuStates)).toBeUndefined();
       // As packed words: comparing millions of float32 values element by element takes seconds.
       expect(gpuData.obsWords).toEqual(cpuData.obsWords);
       onGpu.destroy();
     }
+  });
+
+  // The fixtures end at the terminal step; the reference keeps answering later steps, and so must
+  // the kernel.
+  it('without auto-reset, finished episodes keep stepping exactly as on the CPU', async () => {
+    // Staggered clocks that all run out within the first 200 steps.
+    const result = await compareFinishedPlay(gpu, ID, 1024, 300, 5, (states) => {
+      for (let i = 0; i < 1024; i++) states[i * STATE_WORDS + TIME_LEFT_WORD] = i % 200;
+    });
+    expect(result.cpu.done.every((done) => done !== 0)).toBe(true);
+    expect(firstStateDifference(freeway.spec.stateNames, result.gpuStates, result.cpuStates)).toBeUndefined();
+    expect(result.gpu.done).toEqual(result.cpu.done);
+    expect(result.gpu.reward).toEqual(result.cpu.reward);
+    expect(result.gpu.obsWords).toEqual(result.cpu.obsWords);
   });
 
   // 4,096 × 2,000 steps took 104 s here (SwiftShader, 2 cores shared with another worker), about
@@ -41,13 +58,11 @@ describe('minatar/freeway WGSL kernel', () => {
   it(`4,096 envs × ${STEPS.toLocaleString('en')} random steps with auto-reset: every step output, final states and episode stats agree with the CPU`, async () => {
     // A Freeway episode always lasts gameTime + 1 = 2,501 steps, longer than the run: the clocks
     // start staggered instead, so that every env ends an episode (at its own step) and restarts.
-    const timeLeftWord = freeway.spec.stateNames.indexOf('time_left');
-    const words = freeway.spec.stateNames.length;
     const result = await compareRandomPlay(gpu, ID, N, STEPS, 7, (states) => {
-      for (let i = 0; i < N; i++) states[i * words + timeLeftWord] = i % STEPS;
+      for (let i = 0; i < N; i++) states[i * STATE_WORDS + TIME_LEFT_WORD] = i % STEPS;
     });
     expect(result.firstDifference).toBeUndefined();
-    expect(result.gpuStates).toEqual(result.cpuStates);
+    expect(firstStateDifference(freeway.spec.stateNames, result.gpuStates, result.cpuStates)).toBeUndefined();
     const { gpuStats: g, cpuStats: c } = result;
     expect(g.episodes).toBe(N);
     expect([g.episodes, g.meanLength, g.invalidActions]).toEqual([c.episodes, c.meanLength, c.invalidActions]);

@@ -4,10 +4,19 @@ import { createCpuVecEnv, type CpuVecEnv } from '../../src/vecenv/cpu.ts';
 import { createGpuVecEnv, type GpuVecEnv } from '../../src/vecenv/gpu.ts';
 import type { EpisodeStats, RawStepData } from '../../src/vecenv/types.ts';
 
-/** A MinAtar env on both backends under one seed, with the project RNG and auto-reset. */
-export function twinVecEnvs(gpu: GpuContext, id: string, numEnvs: number, seed: number): { onGpu: GpuVecEnv; onCpu: CpuVecEnv } {
+/** A MinAtar env on both backends under one seed, with the project RNG (and auto-reset unless turned off). */
+export function twinVecEnvs(gpu: GpuContext, id: string, numEnvs: number, seed: number, autoReset = true): { onGpu: GpuVecEnv; onCpu: CpuVecEnv } {
   const env = getEnv(id);
-  return { onGpu: createGpuVecEnv(gpu, env, { numEnvs, seed }), onCpu: createCpuVecEnv(env, { numEnvs, seed }) };
+  const options = { numEnvs, seed, autoReset };
+  return { onGpu: createGpuVecEnv(gpu, env, options), onCpu: createCpuVecEnv(env, options) };
+}
+
+/** Lets `adjust` edit the CPU twin's reset states (numEnvs × state words), then starts both from them. */
+async function adjustStartStates(onGpu: GpuVecEnv, onCpu: CpuVecEnv, adjust: (states: Float64Array) => void): Promise<void> {
+  const states = await onCpu.readState();
+  adjust(states);
+  onGpu.writeState(states);
+  onCpu.writeState(states);
 }
 
 /** The first env whose step outputs differ, as "env i: field", or undefined. */
@@ -49,12 +58,7 @@ export async function compareRandomPlay(
   adjustStart?: (states: Float64Array) => void,
 ): Promise<RandomPlayComparison> {
   const { onGpu, onCpu } = twinVecEnvs(gpu, id, numEnvs, seed);
-  if (adjustStart) {
-    const states = await onCpu.readState();
-    adjustStart(states);
-    onGpu.writeState(states);
-    onCpu.writeState(states);
-  }
+  if (adjustStart) await adjustStartStates(onGpu, onCpu, adjustStart);
   const gpuStep = () => {
     onGpu.stepRandom(1);
     return onGpu.readRaw();
@@ -75,6 +79,38 @@ export async function compareRandomPlay(
     }
     const [gpuStates, cpuStates, gpuStats, cpuStats] = await Promise.all([onGpu.readState(), onCpu.readState(), onGpu.readStats(), onCpu.readStats()]);
     return { firstDifference, gpuStates, cpuStates, gpuStats, cpuStats };
+  } finally {
+    onGpu.destroy();
+  }
+}
+
+export interface FinishedPlayComparison {
+  gpuStates: Float64Array;
+  cpuStates: Float64Array;
+  gpu: RawStepData;
+  cpu: RawStepData;
+}
+
+/**
+ * The twins without auto-reset after `steps` random steps, as in conformance replays: an env whose
+ * episode has ended keeps stepping its final state (reward 0, terminated, the sticky draw still
+ * choosing the applied action), and the kernel must do what the reference does.
+ */
+export async function compareFinishedPlay(
+  gpu: GpuContext,
+  id: string,
+  numEnvs: number,
+  steps: number,
+  seed: number,
+  adjustStart?: (states: Float64Array) => void,
+): Promise<FinishedPlayComparison> {
+  const { onGpu, onCpu } = twinVecEnvs(gpu, id, numEnvs, seed, false);
+  try {
+    if (adjustStart) await adjustStartStates(onGpu, onCpu, adjustStart);
+    onGpu.stepRandom(steps);
+    onCpu.stepRandom(steps);
+    const [gpuStates, cpuStates, gpuData, cpuData] = await Promise.all([onGpu.readState(), onCpu.readState(), onGpu.readRaw(), onCpu.readRaw()]);
+    return { gpuStates, cpuStates, gpu: gpuData, cpu: cpuData };
   } finally {
     onGpu.destroy();
   }
