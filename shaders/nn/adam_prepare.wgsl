@@ -1,4 +1,4 @@
-// The scalars of one Adam update: the global gradient norm from reduce_gradients' per-workgroup
+// The scalars of one Adam update: the global gradient norm from reduce_gradients' per-invocation
 // sums of squares, the clipping scale (torch.nn.utils.clip_grad_norm_), the next step count t and
 // the bias corrections 1 − βᵗ. Needs adam.wgsl. Grid: (1).
 
@@ -6,7 +6,13 @@
 @group(0) @binding(1) var<storage, read> norm_partials: array<f32>;
 @group(0) @binding(2) var<storage, read_write> state: AdamState;
 
+// The norm's sum in two levels, each invocation summing a strided share of the partials and then
+// 16 of them summing 16 each, so that it takes two barriers where a halving tree takes eight (on
+// SwiftShader each barrier switches between all of the workgroup's 4-invocation groups).
+const SUM_GROUPS: u32 = 16u;
+
 var<workgroup> sums: array<f32, ADAM_WORKGROUP>;
+var<workgroup> group_sums: array<f32, SUM_GROUPS>;
 
 // e^x − 1 without the cancellation of exp(x) − 1 near 0, which would cost 1 − β₂ᵗ = −expm1(t ln β₂)
 // several digits at small t (and SwiftShader's exp is only good to about 2e-6 relative). The series
@@ -24,14 +30,20 @@ fn adam_prepare(@builtin(local_invocation_index) local_index: u32) {
   }
   sums[local_index] = sum;
   workgroupBarrier();
-  for (var width = ADAM_WORKGROUP / 2u; width > 0u; width /= 2u) {
-    if (local_index < width) {
-      sums[local_index] += sums[local_index + width];
+  if (local_index < SUM_GROUPS) {
+    var group_sum = 0.0;
+    for (var k = local_index * (ADAM_WORKGROUP / SUM_GROUPS); k < (local_index + 1u) * (ADAM_WORKGROUP / SUM_GROUPS); k++) {
+      group_sum += sums[k];
     }
-    workgroupBarrier();
+    group_sums[local_index] = group_sum;
   }
+  workgroupBarrier();
   if (local_index == 0u) {
-    let norm = sqrt(sums[0]);
+    var total = 0.0;
+    for (var k = 0u; k < SUM_GROUPS; k++) {
+      total += group_sums[k];
+    }
+    let norm = sqrt(total);
     let t = f32(state.step + 1u);
     state.step += 1u;
     state.grad_norm = norm;

@@ -1,6 +1,11 @@
-// What the dense-layer kernels share: the layer's sizes and tensor offsets, and its activation.
-// A dense layer computes y = act(W x + b) with W [outputs, inputs] and b [outputs] stored in the
-// flat parameter buffer (src/nn/params.ts); x and y are batch-major, y after the activation.
+// What the dense-layer kernels share: the layer's sizes and tensor offsets, and an activation.
+// A dense layer computes y = act(z), z = W x + b, with W [outputs, inputs] and b [outputs] stored in
+// the flat parameter buffer (src/nn/params.ts); x and y are batch-major.
+//
+// The backward kernels take the gradient with respect to z, dz = dy ⊙ act′(y) (d_output), and
+// produce the previous layer's dz: the kernel that writes a gradient applies act′ to it once, rather
+// than each kernel reading it doing so at every read (the weight and input gradients read every
+// element of dz many times; reads are what SwiftShader spends its time on).
 
 struct DenseDims {
   batch: u32,
@@ -15,7 +20,8 @@ struct DenseDims {
   param_count: u32,
 }
 
-// 0: identity, 1: relu, 2: tanh (ACTIVATION_CODES in src/nn/gpu/dense.ts).
+// 0: identity, 1: relu, 2: tanh (ACTIVATION_CODES in src/nn/gpu/dense.ts). The layer's own in
+// dense_forward; in dense_backward_input, that of the layer whose output is this layer's input.
 override ACTIVATION: u32 = 0u;
 
 fn activate(x: f32) -> f32 {

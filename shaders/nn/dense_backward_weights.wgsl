@@ -1,7 +1,7 @@
 // Gradients of a dense layer's weight and bias from one split of the batch (rows_per_split rows,
-// split s = workgroup.z): dW = (dy ⊙ act′(y))ᵀ · x and db = Σ_rows dy ⊙ act′(y). Both come from one
-// product C = A·B of matmul.wgsl, with A = (dy ⊙ act′(y))ᵀ [outputs, rows] and B = [x | 1]
-// [rows, inputs + 1]: the input extended by a constant 1, whose column of C is db.
+// split s = workgroup.z): dW = dzᵀ · x and db = Σ_rows dz. Both come from one product C = A·B of
+// matmul.wgsl, with A = dzᵀ [outputs, rows] and B = [x | 1] [rows, inputs + 1]: the input extended
+// by a constant 1, whose column of C is db.
 //
 // Splitting the batch gives a GPU enough workgroups (a 64 × 65 gradient is only a few tiles; the
 // batch is thousands of rows); reduce_gradients.wgsl then adds the splits into the gradient buffer.
@@ -11,17 +11,15 @@
 
 @group(0) @binding(0) var<uniform> dims: DenseDims;
 @group(0) @binding(1) var<storage, read> layer_input: array<f32>;
-@group(0) @binding(2) var<storage, read> layer_output: array<f32>;
-@group(0) @binding(3) var<storage, read> d_output: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partials: array<f32>;
+@group(0) @binding(2) var<storage, read> d_output: array<f32>;
+@group(0) @binding(3) var<storage, read_write> partials: array<f32>;
 
 // This workgroup's split of the partial-gradient buffer.
 var<private> split_base: u32;
 
 // Out-of-range indices read some other element (or zero), which select() then discards.
 fn load_a(m: u32, k: u32) -> f32 {
-  let index = k * dims.outputs + m;
-  return select(0.0, d_output[index] * activation_slope(layer_output[index]), (m < dims.outputs) & (k < dims.batch));
+  return select(0.0, d_output[k * dims.outputs + m], (m < dims.outputs) & (k < dims.batch));
 }
 
 fn load_b(k: u32, n: u32) -> f32 {

@@ -1,9 +1,11 @@
 // grads += Σ_s partials[s · param_count + k] for every parameter k: the per-split sums that
 // dense_backward_weights.wgsl wrote become the batch's gradient, added to what grads held (as
-// backward in src/nn/reference.ts adds into its grads). On the way, each workgroup sums the squares
-// of the resulting gradient elements it wrote into norm_partials[workgroup], from which adam_prepare
-// takes the global norm for clipping.
-// Grid: (norm_partial_count); the invocations step through the parameters by the grid's size.
+// backward in src/nn/reference.ts adds into its grads). On the way, each invocation writes the sum
+// of squares of the gradient elements it finished to norm_partials[its global index], from which
+// adam_prepare.wgsl takes the global norm for clipping. There is no reduction in workgroup memory
+// here: its barriers would cost SwiftShader more than the rest of the kernel, and adam_prepare's
+// one workgroup sums the partials anyway.
+// Grid: (norm_partial_count / 256); the invocations step through the parameters by the grid's size.
 
 struct ReduceDims {
   param_count: u32,
@@ -17,15 +19,8 @@ struct ReduceDims {
 
 const REDUCE_WORKGROUP: u32 = 256u;
 
-var<workgroup> squares: array<f32, REDUCE_WORKGROUP>;
-
 @compute @workgroup_size(REDUCE_WORKGROUP)
-fn reduce_gradients(
-  @builtin(global_invocation_id) global_id: vec3<u32>,
-  @builtin(num_workgroups) workgroups: vec3<u32>,
-  @builtin(workgroup_id) workgroup: vec3<u32>,
-  @builtin(local_invocation_index) local_index: u32,
-) {
+fn reduce_gradients(@builtin(global_invocation_id) global_id: vec3<u32>, @builtin(num_workgroups) workgroups: vec3<u32>) {
   var sum_of_squares = 0.0;
   for (var k = global_id.x; k < dims.param_count; k += workgroups.x * REDUCE_WORKGROUP) {
     var gradient = grads[k];
@@ -35,15 +30,5 @@ fn reduce_gradients(
     grads[k] = gradient;
     sum_of_squares += gradient * gradient;
   }
-  squares[local_index] = sum_of_squares;
-  workgroupBarrier();
-  for (var width = REDUCE_WORKGROUP / 2u; width > 0u; width /= 2u) {
-    if (local_index < width) {
-      squares[local_index] += squares[local_index + width];
-    }
-    workgroupBarrier();
-  }
-  if (local_index == 0u) {
-    norm_partials[workgroup.x] = squares[0];
-  }
+  norm_partials[global_id.x] = sum_of_squares;
 }

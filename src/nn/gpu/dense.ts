@@ -9,11 +9,9 @@ export type DenseActivation = 'none' | Activation;
 
 export type DenseLayerSpec = Extract<Layer, { kind: 'dense' }>;
 
-/** Invocations of a matmul workgroup; each computes a 4 × 4 block, so a tile has 1,024 elements. */
-const TILE_INVOCATIONS = 64;
 /**
- * The longest side, in invocations: a slice of 16 k × 4·32 rows is 8 KiB of workgroup memory, and
- * both slices must fit WebGPU's default 16 KiB.
+ * The longest side of a matmul workgroup, in invocations: a slice of 16 k × 4·32 rows is 8 KiB of
+ * workgroup memory, and the tiled core's two slices must fit WebGPU's default 16 KiB.
  */
 const MAX_TILE_SIDE = 32;
 
@@ -24,18 +22,26 @@ export interface TileShape {
 }
 
 /**
- * The workgroup shape for a rows × cols product: the one that computes the fewest padded elements
- * (a tile overhanging the matrix computes zeros there), and among those the squarest, which reads
- * the fewest operand values per output (a step reads 4·(WG_M + WG_N)·K_STEP of them). A 2-column
- * policy layer thus gets 128 × 8 tiles and a 64-unit hidden layer 32 × 32 tiles.
+ * The workgroup shape for a rows × cols product with the given core. Each invocation computes a
+ * 4 × 4 block, and a tile overhanging the matrix computes zeros there, so the shape chosen is the
+ * one that computes the fewest padded elements; among those, the largest workgroup, then the
+ * squarest, which reads the fewest operand values per output. The tiled core runs on GPUs, whose
+ * 32- or 64-wide SIMD groups would idle in smaller workgroups, so it always has 64 invocations. The
+ * direct core runs on SwiftShader, whose SIMD groups are 4 wide, and takes 16 to 64, so that narrow
+ * layers pad less: the 2-logit policy layer gets 128 × 4 tiles there, 128 × 8 with the tiled core.
  */
-export function tileShape(rows: number, cols: number): TileShape {
-  let best: TileShape & { padded: number } = { wgM: 0, wgN: 0, padded: Infinity };
-  for (let wgM = TILE_INVOCATIONS / MAX_TILE_SIDE; wgM <= MAX_TILE_SIDE; wgM *= 2) {
-    const wgN = TILE_INVOCATIONS / wgM;
-    const padded = Math.ceil(rows / (4 * wgM)) * 4 * wgM * Math.ceil(cols / (4 * wgN)) * 4 * wgN;
-    const squarer = wgM + wgN < best.wgM + best.wgN;
-    if (padded < best.padded || (padded === best.padded && squarer)) best = { wgM, wgN, padded };
+export function tileShape(rows: number, cols: number, core: MatmulCore): TileShape {
+  const workgroupSizes = core === 'tiled' ? [64] : [16, 32, 64];
+  let best = { wgM: 0, wgN: 0, padded: Infinity };
+  for (const size of workgroupSizes) {
+    for (let wgM = 1; wgM <= size; wgM *= 2) {
+      const wgN = size / wgM;
+      if (wgM > MAX_TILE_SIDE || wgN > MAX_TILE_SIDE) continue;
+      const padded = Math.ceil(rows / (4 * wgM)) * 4 * wgM * Math.ceil(cols / (4 * wgN)) * 4 * wgN;
+      const bigger = size > best.wgM * best.wgN;
+      const squarer = size === best.wgM * best.wgN && wgM + wgN < best.wgM + best.wgN;
+      if (padded < best.padded || (padded === best.padded && (bigger || squarer))) best = { wgM, wgN, padded };
+    }
   }
   return { wgM: best.wgM, wgN: best.wgN };
 }
@@ -61,7 +67,7 @@ function matmulDispatch(
   buffers: GPUBuffer[],
   splits = 1,
 ): Dispatch {
-  const { wgM, wgN } = tileShape(rows, cols);
+  const { wgM, wgN } = tileShape(rows, cols, core);
   return makeDispatch(gpu, {
     files: ['matmul.wgsl', `matmul_${core}.wgsl`, 'dense.wgsl', `${kernel}.wgsl`],
     entryPoint: kernel,
@@ -81,10 +87,19 @@ export interface DenseBuffers {
 }
 
 export interface DenseGradientBuffers {
-  /** batch × outputs: the loss's gradient with respect to the output (after the activation). */
+  /**
+   * batch × outputs: the loss's gradient with respect to the layer's pre-activation z = W x + b,
+   * dz = dy ⊙ act′(y). Its writer applies act′: the next layer's backward does (see inputActivation);
+   * for an output layer, which has no activation, it is the gradient of the output itself.
+   */
   dOutput: GPUBuffer;
-  /** batch × inputs: receives the gradient with respect to the input; null where the input is the observation. */
+  /**
+   * batch × inputs: receives the dz of the layer that produced this layer's input, dx ⊙ act′(x);
+   * null where the input is the observation.
+   */
   dInput: GPUBuffer | null;
+  /** The activation of the layer that produced the input ('none' unless given). */
+  inputActivation?: DenseActivation;
   /** Add into dInput rather than overwrite it (the second of two heads on a shared torso). */
   accumulateInput?: boolean;
   /** The partial-gradient buffer of `splits` (createPartialsBuffer). */
@@ -105,10 +120,10 @@ export interface DenseLayerOptions {
 
 /**
  * A dense layer and its activation on a fixed-size batch, as GPU dispatches:
- * forward, y = act(x · Wᵀ + b), one dispatch (dense_forward);
- * backward, with dy' = dy ⊙ act′(y), two: dx = dy' · W (dense_backward_input, skipped without
- * dInput) and the per-split sums of dW = dy'ᵀ · x and db = Σ dy' (dense_backward_weights), which
- * GpuGradientReduction then adds into the gradient buffer.
+ * forward, y = act(z) with z = x · Wᵀ + b, one dispatch (dense_forward);
+ * backward from dz = dy ⊙ act′(y), two: the previous layer's dz = (dz · W) ⊙ act′(x)
+ * (dense_backward_input, skipped without dInput) and the per-split sums of dW = dzᵀ · x and
+ * db = Σ dz (dense_backward_weights), which GpuGradientReduction then adds into the gradient buffer.
  */
 export class GpuDenseLayer {
   private readonly forward: Dispatch;
@@ -123,17 +138,17 @@ export class GpuDenseLayer {
       `${layer.weight.name} dims`,
       new Uint32Array([batch, inputs, outputs, layer.weight.offset, layer.bias.offset, splits.rowsPerSplit, splits.paramCount]).buffer,
     );
-    const ACTIVATION = ACTIVATION_CODES[options.activation];
-    this.forward = matmulDispatch(gpu, core, 'dense_forward', batch, outputs, { ACTIVATION }, [dims, buffers.params, buffers.input, buffers.output]);
+    const forwardConstants = { ACTIVATION: ACTIVATION_CODES[options.activation] };
+    this.forward = matmulDispatch(gpu, core, 'dense_forward', batch, outputs, forwardConstants, [dims, buffers.params, buffers.input, buffers.output]);
     if (!gradients) return;
     this.backward = [];
     if (gradients.dInput) {
-      const constants = { ACTIVATION, ACCUMULATE: gradients.accumulateInput ? 1 : 0 };
-      const bound = [dims, buffers.params, buffers.output, gradients.dOutput, gradients.dInput];
+      const constants = { ACTIVATION: ACTIVATION_CODES[gradients.inputActivation ?? 'none'], ACCUMULATE: gradients.accumulateInput ? 1 : 0 };
+      const bound = [dims, buffers.params, buffers.input, gradients.dOutput, gradients.dInput];
       this.backward.push(matmulDispatch(gpu, core, 'dense_backward_input', batch, inputs, constants, bound));
     }
-    const bound = [dims, buffers.input, buffers.output, gradients.dOutput, gradients.partials];
-    this.backward.push(matmulDispatch(gpu, core, 'dense_backward_weights', outputs, inputs + 1, { ACTIVATION }, bound, splits.count));
+    const bound = [dims, buffers.input, gradients.dOutput, gradients.partials];
+    this.backward.push(matmulDispatch(gpu, core, 'dense_backward_weights', outputs, inputs + 1, {}, bound, splits.count));
   }
 
   recordForward(pass: GPUComputePassEncoder): void {

@@ -36,12 +36,15 @@ export function createPartialsBuffer(device: GPUDevice, splits: GradientSplits):
 }
 
 const REDUCE_WORKGROUP = 256;
-/** Past this many workgroups each invocation loops over several parameters (see reduce_gradients.wgsl). */
-const MAX_REDUCE_WORKGROUPS = 1024;
+/**
+ * Past this many workgroups each invocation loops over several parameters (see
+ * reduce_gradients.wgsl); it bounds the norm partials that adam_prepare's single workgroup sums.
+ */
+const MAX_REDUCE_WORKGROUPS = 64;
 
 /**
- * One dispatch of reduce_gradients: grads += the sum of the partial-gradient slices, and the sums
- * of squares of the result per workgroup (`normPartials`, `normPartialCount` floats) for the
+ * One dispatch of reduce_gradients: grads += the sum of the partial-gradient slices, and each
+ * invocation's sum of squares of the result (`normPartials`, `normPartialCount` floats) for the
  * global-norm clipping in GpuAdam.
  */
 export class GpuGradientReduction {
@@ -50,14 +53,15 @@ export class GpuGradientReduction {
   private readonly dispatch: Dispatch;
 
   constructor(gpu: GpuContext, splits: GradientSplits, buffers: { partials: GPUBuffer; grads: GPUBuffer }) {
-    this.normPartialCount = Math.min(Math.ceil(splits.paramCount / REDUCE_WORKGROUP), MAX_REDUCE_WORKGROUPS);
+    const workgroups = Math.min(Math.ceil(splits.paramCount / REDUCE_WORKGROUP), MAX_REDUCE_WORKGROUPS);
+    this.normPartialCount = workgroups * REDUCE_WORKGROUP;
     this.normPartials = createStorageBuffer(gpu.device, 'gradient norm partials', this.normPartialCount * 4);
     const dims = uniformBuffer(gpu.device, 'reduce_gradients dims', new Uint32Array([splits.paramCount, splits.count]).buffer);
     this.dispatch = makeDispatch(gpu, {
       files: ['reduce_gradients.wgsl'],
       entryPoint: 'reduce_gradients',
       buffers: [dims, buffers.partials, buffers.grads, this.normPartials],
-      grid: [this.normPartialCount],
+      grid: [workgroups],
     });
   }
 

@@ -39,9 +39,10 @@ function denseStages(layers: readonly Layer[]): DenseStage[] {
 /** A chain of dense stages with the buffers between them. */
 interface Part {
   layers: GpuDenseLayer[];
-  /** The last stage's output and the gradient buffer for it (the part's input ones when empty). */
+  /** The last stage's output, its gradient buffer and activation (the part's input ones when empty). */
   output: GPUBuffer;
   dOutput: GPUBuffer | null;
+  activation: DenseActivation;
 }
 
 /**
@@ -99,26 +100,33 @@ export class GpuNetwork {
     const partials = training ? createPartialsBuffer(device, this.splits) : null;
     if (training) this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
 
-    // Builds a part's layers reading `input` (and sending its gradient to dInput, if any).
-    const buildPart = (name: string, layers: readonly Layer[], input: GPUBuffer, dInput: GPUBuffer | null, accumulateInput: boolean): Part => {
-      const part: Part = { layers: [], output: input, dOutput: dInput };
+    // A part's layers start from the output of `input` (the observation or the shared torso) and
+    // send the dz of its last stage to input.dOutput, if any. Each layer's backward writes the dz of
+    // the stage before it, applying that stage's act′.
+    const buildPart = (name: string, layers: readonly Layer[], input: Part, accumulateInput: boolean): Part => {
+      const part: Part = { ...input, layers: [] };
       for (const { layer, activation } of denseStages(layers)) {
         const output = floats(`${name} ${layer.weight.name} output`, layer.outputs);
         const dOutput = partials ? floats(`${name} ${layer.weight.name} output gradient`, layer.outputs) : null;
         const buffers = { params: this.params, input: part.output, output };
         // Only the part's first layer may add into its input gradient (shared features).
+        const accumulate = part.layers.length === 0 && accumulateInput;
         const gradients =
-          partials && dOutput ? { dOutput, dInput: part.dOutput, accumulateInput: part.layers.length === 0 && accumulateInput, partials } : undefined;
+          partials && dOutput ? { dOutput, dInput: part.dOutput, inputActivation: part.activation, accumulateInput: accumulate, partials } : undefined;
         part.layers.push(new GpuDenseLayer(gpu, { layer, activation, batch, splits: this.splits, buffers, gradients, core: options.core }));
         part.output = output;
         part.dOutput = dOutput;
+        part.activation = activation;
       }
       return part;
     };
-    const shared = buildPart('shared', net.shared, this.obs, null, false);
-    // With a shared torso the actor writes the features' gradient and the critic adds to it.
-    const actor = buildPart('actor', net.actor, shared.output, shared.dOutput, false);
-    const critic = net.critic ? buildPart('critic', net.critic, shared.output, shared.dOutput, true) : null;
+    const observation: Part = { layers: [], output: this.obs, dOutput: null, activation: 'none' };
+    const shared = buildPart('shared', net.shared, observation, false);
+    // With a shared torso the actor writes the features' gradient and the critic adds to it. The
+    // policy and value layers have no activation, so the gradients of the logits and the value
+    // are their dz.
+    const actor = buildPart('actor', net.actor, shared, false);
+    const critic = net.critic ? buildPart('critic', net.critic, shared, true) : null;
     this.parts = [shared, actor, ...(critic ? [critic] : [])];
 
     this.logits = actor.output;
