@@ -20,11 +20,13 @@ fn categorical_backward(@builtin(global_invocation_id) global_id: vec3<u32>) {
   let normalizer = log_normalizer(row);
   let entropy = row_entropy(row, normalizer);
   let action = actions[b];
+  let d_log_prob_b = d_log_prob[b];
+  let d_entropy_b = d_entropy[b];
   for (var j = 0u; j < dims.actions; j++) {
     let log_p = logits[row + j] - normalizer;
     let p = exp(log_p);
     let d_log_prob_j = select(0.0, 1.0, j == action) - p;
     let d_entropy_j = -p * (log_p + entropy);
-    d_logits[row + j] = d_log_prob[b] * d_log_prob_j + d_entropy[b] * d_entropy_j;
+    d_logits[row + j] = d_log_prob_b * d_log_prob_j + d_entropy_b * d_entropy_j;
   }
 }

@@ -29,7 +29,7 @@ fn activate(x: f32) -> f32 {
     return max(x, 0.0);
   }
   if (ACTIVATION == 2u) {
-    // SwiftShader's tanh returns NaN beyond |x| ≈ 44; tanh(±10) already rounds to ±1 in float32.
+    // SwiftShader's tanh returns NaN beyond |x| ≈ 89 (e^x overflows); tanh(±10) already rounds to ±1.
     return tanh(clamp(x, -10.0, 10.0));
   }
   return x;

@@ -27,7 +27,7 @@ struct Block {
   row3: vec4<f32>,
 }
 
-// The first row and column of the invocation's block within its tile.
+// The first row and column, in C, of the invocation's block.
 fn block_origin(tile_m: u32, tile_n: u32, local_index: u32) -> vec2<u32> {
   return vec2<u32>(tile_m + 4u * (local_index / WG_N), tile_n + 4u * (local_index % WG_N));
 }

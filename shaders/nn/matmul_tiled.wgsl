@@ -3,7 +3,7 @@
 // into workgroup memory, then each invocation multiplies from there, so a value read from device
 // memory serves the whole tile and a value read from workgroup memory feeds 4 multiply-adds.
 //
-// On SwiftShader this takes 1.3 to 2.7 times as long as matmul_direct.wgsl: every barrier switches
+// On SwiftShader this takes up to 3 times as long as matmul_direct.wgsl: every barrier switches
 // between the workgroup's 4-invocation groups, and workgroup-memory reads are no cheaper than
 // device-memory ones there.
 

