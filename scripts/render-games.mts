@@ -1,7 +1,7 @@
 // Renders an animated GIF of each MinAtar game from wgym's own GPU observations (random play),
 // for the README: `npx tsx scripts/render-games.mts [steps]` writes assets/minatar/<game>.gif.
 import { writeFileSync } from 'node:fs';
-import { GIFEncoder } from 'gifenc';
+import gifenc from 'gifenc';
 import { ENVS } from '../envs/index.ts';
 import { requestNodeGpu } from '../src/gpu/node.ts';
 import { framePalette, renderGridFrame } from '../src/render/grid-frame.ts';
@@ -13,7 +13,7 @@ const gpu = await requestNodeGpu();
 for (const env of ENVS.filter((candidate) => candidate.spec.id.startsWith('minatar/'))) {
   const [rows, cols, channels] = env.spec.observationShape;
   const vec = createVecEnv(gpu, env.spec.id, { numEnvs: 1, seed: 7 });
-  const gif = GIFEncoder();
+  const gif = gifenc.GIFEncoder();
   const palette = framePalette(env.spec.palette ?? []);
   for (let k = 0; k < steps; k++) {
     const { obs } = await vec.read();

@@ -5,5 +5,7 @@ declare module 'gifenc' {
     finish(): void;
     bytes(): Uint8Array;
   }
-  export function GIFEncoder(): Encoder;
+  // A CommonJS module: Node exposes its exports as the default import.
+  const gifenc: { GIFEncoder(): Encoder };
+  export default gifenc;
 }
