@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../src/gpu/context.ts';
-import { GpuAdam } from '../src/nn/gpu/adam.ts';
 import type { MatmulCore } from '../src/nn/gpu/dense.ts';
 import { GpuNetwork } from '../src/nn/gpu/network.ts';
 import { buildNetwork, tensorView, type Network, type NetworkConfig } from '../src/nn/params.ts';
-import { Adam, backward, clipGradNorm, forward, policyTerms, policyTermsBackward } from '../src/nn/reference.ts';
+import { backward, forward, policyTerms, policyTermsBackward } from '../src/nn/reference.ts';
 import { testGpu } from './helpers/gpu.ts';
-import { expectClose, randomFloats, randomInts, readFloats, reportWorstErrors, runPass, upload, withGpuErrorsChecked } from './nn_gpu_helpers.ts';
+import { expectClose, randomFloats, randomInts, readFloats, reportWorstErrors, runPass, withGpuErrorsChecked } from './nn_gpu_helpers.ts';
 
 /** Random parameters, each tensor uniform in ±1/√fan-in so that activations stay of order 1. */
 function randomParams(net: Network, tag: number): Float32Array<ArrayBuffer> {

@@ -6,14 +6,14 @@ import { makeDispatch, recordDispatches, uniformBuffer, type Dispatch } from './
  * Rows of the batch that one step of the tiled matmul core consumes (K_STEP in
  * shaders/nn/matmul_tiled.wgsl): a split must start on a step, or its steps would run into the next.
  */
-export const MATMUL_K_STEP = 16;
+const MATMUL_K_STEP = 16;
 
 /**
  * With 256 rows per split, the weight gradient of a 64 → 64 layer on 8,192 rows is 5 tiles × 32
  * splits = 160 workgroups on the tiled core, enough to fill a GPU, and the partial sums it writes
  * (32 × 4,160 floats) are an eighth of the x and dz it reads.
  */
-export const DEFAULT_ROWS_PER_SPLIT = 256;
+const DEFAULT_ROWS_PER_SPLIT = 256;
 
 /**
  * How the batch is cut for the weight gradients: dense_backward_weights sums each split of

@@ -51,7 +51,8 @@ interface Part {
  * buffer. Write `obs` and `actions`; recordForward fills `logits`, `logProb`, `entropy` and `value`.
  * Write the loss's derivatives into `dLogProb`, `dEntropy` and `dValue`; recordBackward adds the
  * gradient with respect to every parameter into `grads` (as backward in src/nn/reference.ts) and
- * leaves the per-workgroup sums of squares for GpuAdam's clipping in `reduction`.
+ * leaves the partial sums of squares for GpuAdam's clipping in `reduction`. GpuAdam zeroes `grads`
+ * after each update, so each minibatch's backward starts from zero.
  *
  * Dispatches: one per dense layer and one for the head forward; backward, one for the head, two
  * per dense layer (one for a layer reading the observation, whose input gradient is not needed)
