@@ -1,3 +1,4 @@
+import { overridesFrom, type EnvDefinition } from '../../src/env.ts';
 import { InputError } from '../../src/errors.ts';
 import type { RandomSource } from '../../src/rng/source.ts';
 
@@ -218,4 +219,38 @@ export class StateReader {
 export function wordsOutOfRange(layout: readonly StateWord[], values: readonly number[]): string[] {
   if (values.length !== layout.length) return [`${values.length} words, layout has ${layout.length}`];
   return layout.flatMap((w, k) => (Number.isInteger(values[k]) && values[k] >= w.min && values[k] <= w.max ? [] : [`${w.name} = ${values[k]}`]));
+}
+
+/** The parts of a MinAtar EnvDefinition that differ between games. */
+export interface MinatarRules<S, P> {
+  description: string;
+  stateLayout: readonly StateWord[];
+  params: P;
+  reset: EnvDefinition<S, P>['reset'];
+  step: EnvDefinition<S, P>['step'];
+  observe: EnvDefinition<S, P>['observe'];
+  encodeState: EnvDefinition<S, P>['encodeState'];
+  decodeState: EnvDefinition<S, P>['decodeState'];
+}
+
+/** A game's EnvDefinition: what all five share (grid, actions, channels, kernel layout) filled in. */
+export function minatarEnv<S, P extends MinatarParams>(game: MinatarGame, rules: MinatarRules<S, P>): EnvDefinition<S, P> {
+  const info: MinatarGameInfo = MINATAR_GAMES[game];
+  const { description, stateLayout, ...behaviour } = rules;
+  return {
+    spec: {
+      id: `minatar/${game}`,
+      description,
+      observationShape: [GRID_SIZE, GRID_SIZE, info.channels.length],
+      actionSpace: { kind: 'discrete', n: ACTION_COUNT },
+      timeLimit: 0,
+      stateNames: stateLayout.map((w) => w.name),
+      channels: info.channels,
+      palette: info.palette,
+      minimalActions: info.minimalActions,
+    },
+    ...behaviour,
+    checkParams: checkMinatarParams,
+    wgsl: { path: `envs/minatar/${game}/step.wgsl`, constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
+  };
 }

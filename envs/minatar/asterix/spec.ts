@@ -1,10 +1,9 @@
-import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
   channelIndices,
-  checkMinatarParams,
+  minatarEnv,
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
@@ -222,24 +221,13 @@ function decodeState(values: ArrayLike<number>): AsterixState {
   };
 }
 
-export const asterix: EnvDefinition<AsterixState, AsterixParams> = {
-  spec: {
-    id: 'minatar/asterix',
-    description: 'MinAtar Asterix: collect gold and dodge enemies crossing eight lanes',
-    observationShape: [GRID_SIZE, GRID_SIZE, MINATAR_GAMES.asterix.channels.length],
-    actionSpace: { kind: 'discrete', n: ACTION_COUNT },
-    timeLimit: 0,
-    stateNames: asterixStateLayout.map((w) => w.name),
-    channels: MINATAR_GAMES.asterix.channels,
-    palette: MINATAR_GAMES.asterix.palette,
-    minimalActions: MINATAR_GAMES.asterix.minimalActions,
-  },
+export const asterix = minatarEnv<AsterixState, AsterixParams>('asterix', {
+  description: 'MinAtar Asterix: collect gold and dodge enemies crossing eight lanes',
+  stateLayout: asterixStateLayout,
   params: asterixParams,
   reset,
   step,
   observe,
   encodeState,
   decodeState,
-  checkParams: checkMinatarParams,
-  wgsl: { path: 'envs/minatar/asterix/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
-};
+});

@@ -1,10 +1,9 @@
-import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
   channelIndices,
-  checkMinatarParams,
+  minatarEnv,
   FULL_ROW,
   GRID_SIZE,
   hasBit,
@@ -176,24 +175,13 @@ function decodeState(values: ArrayLike<number>): BreakoutState {
   };
 }
 
-export const breakout: EnvDefinition<BreakoutState, BreakoutParams> = {
-  spec: {
-    id: 'minatar/breakout',
-    description: 'MinAtar Breakout: bounce the ball off the paddle to clear three rows of bricks',
-    observationShape: [GRID_SIZE, GRID_SIZE, MINATAR_GAMES.breakout.channels.length],
-    actionSpace: { kind: 'discrete', n: ACTION_COUNT },
-    timeLimit: 0,
-    stateNames: breakoutStateLayout.map((w) => w.name),
-    channels: MINATAR_GAMES.breakout.channels,
-    palette: MINATAR_GAMES.breakout.palette,
-    minimalActions: MINATAR_GAMES.breakout.minimalActions,
-  },
+export const breakout = minatarEnv<BreakoutState, BreakoutParams>('breakout', {
+  description: 'MinAtar Breakout: bounce the ball off the paddle to clear three rows of bricks',
+  stateLayout: breakoutStateLayout,
   params: breakoutParams,
   reset,
   step,
   observe,
   encodeState,
   decodeState,
-  checkParams: checkMinatarParams,
-  wgsl: { path: 'envs/minatar/breakout/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
-};
+});

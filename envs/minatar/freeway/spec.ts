@@ -1,10 +1,9 @@
-import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
   channelIndices,
-  checkMinatarParams,
+  minatarEnv,
   GRID_SIZE,
   MINATAR_GAMES,
   minatarDefaults,
@@ -148,24 +147,13 @@ function decodeState(values: ArrayLike<number>): FreewayState {
   };
 }
 
-export const freeway: EnvDefinition<FreewayState, FreewayParams> = {
-  spec: {
-    id: 'minatar/freeway',
-    description: 'MinAtar Freeway: guide the chicken across eight lanes of traffic before time runs out',
-    observationShape: [GRID_SIZE, GRID_SIZE, MINATAR_GAMES.freeway.channels.length],
-    actionSpace: { kind: 'discrete', n: ACTION_COUNT },
-    timeLimit: 0,
-    stateNames: freewayStateLayout.map((w) => w.name),
-    channels: MINATAR_GAMES.freeway.channels,
-    palette: MINATAR_GAMES.freeway.palette,
-    minimalActions: MINATAR_GAMES.freeway.minimalActions,
-  },
+export const freeway = minatarEnv<FreewayState, FreewayParams>('freeway', {
+  description: 'MinAtar Freeway: guide the chicken across eight lanes of traffic before time runs out',
+  stateLayout: freewayStateLayout,
   params: freewayParams,
   reset,
   step,
   observe,
   encodeState,
   decodeState,
-  checkParams: checkMinatarParams,
-  wgsl: { path: 'envs/minatar/freeway/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
-};
+});

@@ -1,10 +1,9 @@
-import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
   channelIndices,
-  checkMinatarParams,
+  minatarEnv,
   FixedList,
   GRID_SIZE,
   MINATAR_GAMES,
@@ -426,24 +425,13 @@ function decodeState(values: ArrayLike<number>): SeaquestState {
   };
 }
 
-export const seaquest: EnvDefinition<SeaquestState, SeaquestParams> = {
-  spec: {
-    id: 'minatar/seaquest',
-    description: 'MinAtar Seaquest: torpedo fish and subs, rescue divers and surface before the oxygen runs out',
-    observationShape: [GRID_SIZE, GRID_SIZE, MINATAR_GAMES.seaquest.channels.length],
-    actionSpace: { kind: 'discrete', n: ACTION_COUNT },
-    timeLimit: 0,
-    stateNames: seaquestStateLayout.map((w) => w.name),
-    channels: MINATAR_GAMES.seaquest.channels,
-    palette: MINATAR_GAMES.seaquest.palette,
-    minimalActions: MINATAR_GAMES.seaquest.minimalActions,
-  },
+export const seaquest = minatarEnv<SeaquestState, SeaquestParams>('seaquest', {
+  description: 'MinAtar Seaquest: torpedo fish and subs, rescue divers and surface before the oxygen runs out',
+  stateLayout: seaquestStateLayout,
   params: seaquestParams,
   reset,
   step,
   observe,
   encodeState,
   decodeState,
-  checkParams: checkMinatarParams,
-  wgsl: { path: 'envs/minatar/seaquest/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
-};
+});

@@ -1,10 +1,9 @@
-import { overridesFrom, type EnvDefinition } from '../../../src/env.ts';
 import type { RandomSource } from '../../../src/rng/source.ts';
 import {
   Action,
   ACTION_COUNT,
   channelIndices,
-  checkMinatarParams,
+  minatarEnv,
   countBits,
   FULL_ROW,
   GRID_SIZE,
@@ -250,24 +249,13 @@ function decodeState(values: ArrayLike<number>): SpaceInvadersState {
   };
 }
 
-export const spaceInvaders: EnvDefinition<SpaceInvadersState, SpaceInvadersParams> = {
-  spec: {
-    id: 'minatar/space_invaders',
-    description: 'MinAtar Space Invaders: shoot down the marching aliens before they or their bullets reach the cannon',
-    observationShape: [GRID_SIZE, GRID_SIZE, MINATAR_GAMES.space_invaders.channels.length],
-    actionSpace: { kind: 'discrete', n: ACTION_COUNT },
-    timeLimit: 0,
-    stateNames: spaceInvadersStateLayout.map((w) => w.name),
-    channels: MINATAR_GAMES.space_invaders.channels,
-    palette: MINATAR_GAMES.space_invaders.palette,
-    minimalActions: MINATAR_GAMES.space_invaders.minimalActions,
-  },
+export const spaceInvaders = minatarEnv<SpaceInvadersState, SpaceInvadersParams>('space_invaders', {
+  description: 'MinAtar Space Invaders: shoot down the marching aliens before they or their bullets reach the cannon',
+  stateLayout: spaceInvadersStateLayout,
   params: spaceInvadersParams,
   reset,
   step,
   observe,
   encodeState,
   decodeState,
-  checkParams: checkMinatarParams,
-  wgsl: { path: 'envs/minatar/space_invaders/step.wgsl', constants: (p) => overridesFrom(p), observation: 'bits', state: 'i32' },
-};
+});
