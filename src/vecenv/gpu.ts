@@ -65,6 +65,11 @@ export class GpuVecEnv implements VecEnv {
   private readonly totals: GPUBuffer;
   /** Recorded draws served instead of the RNG (conformance replays only). */
   private readonly replay?: GPUBuffer;
+  /**
+   * The driver's WGSL files and override values, for kernels composed after it (the fused rollout
+   * in src/train/) that bind the same buffers.
+   */
+  readonly driver: { files: readonly string[]; constants: Record<string, number> };
 
   constructor(ctx: GpuContext, readonly env: EnvDefinition<any, any>, options: ResolvedOptions, replayDraws?: readonly (readonly RecordedDraw[])[]) {
     const { device } = ctx;
@@ -95,15 +100,19 @@ export class GpuVecEnv implements VecEnv {
     }
 
     const randomSource = this.replay ? 'shaders/rng_replay.wgsl' : 'shaders/rng.wgsl';
-    const source = composeShader(ctx.shaders, [randomSource, 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl']);
-    const constants = declaredOverrides(source, {
-      ...env.wgsl.constants(options.params),
-      TIME_LIMIT: options.timeLimit,
-      NUM_CHOICES: options.choices?.length ?? 0,
-      ACTION_CODES: (options.choices ?? []).reduce((codes, action, k) => (codes | (action << (4 * k))) >>> 0, 0),
-      AUTO_RESET: options.autoReset ? 1 : 0,
-      WORKGROUP_SIZE,
-    });
+    this.driver = {
+      files: [randomSource, 'shaders/math.wgsl', 'shaders/episode.wgsl', env.wgsl.path, 'shaders/vecenv.wgsl'],
+      constants: {
+        ...env.wgsl.constants(options.params),
+        TIME_LIMIT: options.timeLimit,
+        NUM_CHOICES: options.choices?.length ?? 0,
+        ACTION_CODES: (options.choices ?? []).reduce((codes, action, k) => (codes | (action << (4 * k))) >>> 0, 0),
+        AUTO_RESET: options.autoReset ? 1 : 0,
+        WORKGROUP_SIZE,
+      },
+    };
+    const source = composeShader(ctx.shaders, this.driver.files);
+    const constants = declaredOverrides(source, this.driver.constants);
     const b = this.buffers;
     const bound: GPUBuffer[] = [b.params, b.state, b.obs, b.finalObs, b.actions, b.reward, b.done, b.episodes];
     if (this.replay) bound.push(this.replay);

@@ -1,0 +1,48 @@
+// The train buffer: everything a training iteration keeps between its dispatches, in sections of
+// u32 words whose offsets the host computes (TrainLayout in src/train/layout.ts) and passes as
+// overrides. Words because it holds observation words and actions beside floats, which are stored
+// as their bits. A rollout of T steps of E envs is time-major: step t of env i is row k = t·E + i.
+//
+//   RO_OBS         T·E × OBS_WORDS_IN  observation words the action was chosen on
+//   RO_ACTIONS     T·E                 action (choice index)
+//   RO_LOG_PROB    T·E f32             log π_old(a | s)
+//   RO_VALUES      T·E f32             V_old(s) (0 without a critic)
+//   RO_REWARDS     T·E f32             reward, plus γ·V(final obs) on a bootstrapped truncation
+//   RO_DONES       T·E                 bit 0 terminated, bit 1 truncated (as the VecEnv's done_buf)
+//   RO_ADVANTAGES  T·E f32
+//   RO_RETURNS     T·E f32             value targets
+//   RO_LAST_VALUES E f32               V of the observation after the rollout
+//   RO_FINAL_WORDS E × OBS_WORDS_IN    a final observation being evaluated
+//   RO_SCRATCH     rows × ACT_STRIDE    network activations (an env's in the rollout, a sample's in the update)
+//   RO_DZ          minibatch rows × ACT_STRIDE  gradient of the loss with respect to each stage's z
+//   RO_ROW_STATS   minibatch rows × 5 f32  each sample's loss terms (see loss.wgsl)
+//   RO_LOSS_STATS  5 f32               their means over the latest minibatch
+
+override ROLLOUT_STEPS: u32;
+override ROLLOUT_ENVS: u32;
+override RO_OBS: u32;
+override RO_ACTIONS: u32;
+override RO_LOG_PROB: u32;
+override RO_VALUES: u32;
+override RO_REWARDS: u32;
+override RO_DONES: u32;
+override RO_ADVANTAGES: u32;
+override RO_RETURNS: u32;
+override RO_LAST_VALUES: u32;
+override RO_FINAL_WORDS: u32;
+override RO_SCRATCH: u32;
+override RO_DZ: u32;
+override RO_ROW_STATS: u32;
+override RO_LOSS_STATS: u32;
+
+const ROW_STATS: u32 = 5u;
+
+@group(1) @binding(2) var<storage, read_write> train: array<u32>;
+
+fn load_f(k: u32) -> f32 {
+  return bitcast<f32>(train[k]);
+}
+
+fn store_f(k: u32, v: f32) {
+  train[k] = bitcast<u32>(v);
+}

@@ -1,0 +1,298 @@
+import { createStorageBuffer, readBuffer } from '../gpu/buffers.ts';
+import type { GpuContext } from '../gpu/context.ts';
+import { computePipeline } from '../gpu/pipelines.ts';
+import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
+import { initParams } from '../nn/init.ts';
+import { buildNetwork, type Network, type NetworkConfig } from '../nn/params.ts';
+import { ADAM_DEFAULTS, type AdamConfig } from '../nn/reference.ts';
+import { GpuAdam } from '../nn/gpu/adam.ts';
+import type { GpuGradientReduction } from '../nn/gpu/gradients.ts';
+import { gpuObservationWords } from '../vecenv/observation.ts';
+import { createGpuVecEnv, type GpuVecEnv } from '../vecenv/gpu.ts';
+import type { VecEnvOptions } from '../vecenv/types.ts';
+import { getEnv } from '../../envs/index.ts';
+import { trainLayout, ROW_STATS, type TrainLayout } from './layout.ts';
+import { netProgram, type NetProgram } from './program.ts';
+
+/**
+ * What one training iteration does on the GPU: a rollout, its returns, then `epochs` passes over
+ * it in `minibatches` minibatches, each a loss, its gradient and an Adam update. PPO, A2C and
+ * REINFORCE (src/algos/) are settings of this.
+ */
+export interface IterationPlan {
+  /** Steps of every env per rollout (T). */
+  rolloutSteps: number;
+  gamma: number;
+  /** GAE's λ; 1 gives n-step or Monte-Carlo returns. */
+  gaeLambda: number;
+  /** Add γ·V(final observation) to the reward of a truncated step (needs a critic). */
+  bootstrapTruncation: boolean;
+  /** Bootstrap the steps whose episode goes on past the rollout with V; else their returns stop there. */
+  bootstrapLast: boolean;
+  /** PPO's clipped surrogate, or the policy gradient −Â log π (A2C, REINFORCE). */
+  loss: 'ppo' | 'policy-gradient';
+  epochs: number;
+  minibatches: number;
+  clipCoef: number;
+  clipValueLoss: boolean;
+  entCoef: number;
+  vfCoef: number;
+  normalizeAdvantages: boolean;
+  /** Global-norm clipping threshold; null for none. */
+  maxGradNorm: number | null;
+  adam?: AdamConfig;
+}
+
+export interface GpuTrainerOptions {
+  envId: string;
+  /** VecEnv options: numEnvs, seed (also the seed of the policy's draws and the shuffles), env params. */
+  env: VecEnvOptions & { numEnvs: number; seed: number };
+  network: NetworkConfig;
+  plan: IterationPlan;
+  /** Initial parameters; orthogonal init from the seed when absent. */
+  params?: Float32Array;
+  learningRate: number;
+  /** Take the most probable action instead of sampling (evaluation). */
+  greedy?: boolean;
+}
+
+/** Means over the latest minibatch (LossStats in src/nn/reference.ts) and Adam's view of it. */
+export interface TrainLossStats {
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  approxKl: number;
+  clipFraction: number;
+  gradNorm: number;
+  updates: number;
+}
+
+const UPDATE_WORKGROUP = 64;
+const LOSS_KINDS = { ppo: 0, 'policy-gradient': 1 } as const;
+
+interface Dispatch {
+  pipeline: GPUComputePipeline;
+  bindGroups: GPUBindGroup[];
+  workgroups: number;
+}
+
+/**
+ * The training loop's GPU side: a GPU VecEnv, the network's parameters, the train buffer
+ * (shaders/train/layout.wgsl) and Adam. recordIteration puts one whole iteration into a command
+ * encoder, 2 + 4 · epochs · minibatches dispatches with no host round trip; the host only sets the
+ * learning rate between submissions and reads small stats buffers when it wants to.
+ */
+export class GpuTrainer {
+  readonly vecEnv: GpuVecEnv;
+  readonly net: Network;
+  readonly program: NetProgram;
+  readonly layout: TrainLayout;
+  readonly params: GPUBuffer;
+  readonly train: GPUBuffer;
+  readonly adam: GpuAdam;
+  readonly numEnvs: number;
+  /** Env steps per iteration (T × envs). */
+  readonly stepsPerIteration: number;
+  readonly minibatchRows: number;
+  private readonly device: GPUDevice;
+  private readonly rolloutDispatch: Dispatch;
+  private readonly returnsDispatch: Dispatch;
+  private readonly lossDispatch: Dispatch;
+  private readonly gradientDispatch: Dispatch;
+  readonly grads: GPUBuffer;
+
+  constructor(
+    gpu: GpuContext,
+    readonly options: GpuTrainerOptions,
+  ) {
+    const { device } = gpu;
+    const { plan } = options;
+    this.device = device;
+    const envDef = getEnv(options.envId);
+    this.vecEnv = createGpuVecEnv(gpu, envDef, options.env);
+    this.numEnvs = this.vecEnv.numEnvs;
+    this.net = buildNetwork(options.network);
+    this.program = netProgram(this.net);
+    this.stepsPerIteration = plan.rolloutSteps * this.numEnvs;
+    this.minibatchRows = Math.floor(this.stepsPerIteration / plan.minibatches);
+    const obsWords = gpuObservationWords(envDef);
+    this.layout = trainLayout({ steps: plan.rolloutSteps, envs: this.numEnvs, obsWords, actStride: this.program.actStride, minibatchRows: this.minibatchRows });
+    const paramCount = this.net.layout.size;
+
+    this.params = createStorageBuffer(device, 'params', paramCount * 4);
+    device.queue.writeBuffer(this.params, 0, options.params ?? initParams(this.net.layout, options.env.seed));
+    this.train = createStorageBuffer(device, 'train', this.layout.words * 4);
+    this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
+    const gradientWorkgroups = Math.ceil(paramCount / UPDATE_WORKGROUP);
+    const normPartials = createStorageBuffer(device, 'gradient norm partials', gradientWorkgroups * 4);
+    // GpuAdam reads the norm from the partial sums; parameter_gradients writes one per workgroup.
+    const reduction = { normPartials, normPartialCount: gradientWorkgroups } as GpuGradientReduction;
+    this.adam = new GpuAdam(gpu, {
+      params: this.params,
+      grads: this.grads,
+      paramCount,
+      reduction,
+      learningRate: options.learningRate,
+      maxGradNorm: plan.maxGradNorm,
+      config: plan.adam ?? ADAM_DEFAULTS,
+    });
+
+    const programBuffer = device.createBuffer({ label: 'net program', size: this.program.table.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(programBuffer, 0, this.program.table);
+
+    const storage = (type: GPUBufferBindingType = 'storage') => ({ buffer: { type } });
+    const layoutOf = (label: string, entries: [number, { buffer: { type: GPUBufferBindingType } }][]) =>
+      device.createBindGroupLayout({ label, entries: entries.map(([binding, resource]) => ({ binding, visibility: GPUShaderStage.COMPUTE, ...resource })) });
+    const netLayout = layoutOf('net', [
+      [0, storage('uniform')],
+      [1, storage('read-only-storage')],
+      [2, storage()],
+    ]);
+    const netGroup = device.createBindGroup({
+      layout: netLayout,
+      entries: [programBuffer, this.params, this.train].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    // The VecEnv's bindings that the rollout uses: all but the action buffer (binding 4), which
+    // keeps the kernel within WebGPU's default of 8 storage buffers per stage.
+    const b = this.vecEnv.buffers;
+    const envBindings: [number, GPUBuffer, GPUBufferBindingType][] = [
+      [0, b.params, 'uniform'],
+      [1, b.state, 'storage'],
+      [2, b.obs, 'storage'],
+      [3, b.finalObs, 'storage'],
+      [5, b.reward, 'storage'],
+      [6, b.done, 'storage'],
+      [7, b.episodes, 'storage'],
+    ];
+    const envLayout = layoutOf('rollout env', envBindings.map(([binding, , type]) => [binding, storage(type)]));
+    const envGroup = device.createBindGroup({ layout: envLayout, entries: envBindings.map(([binding, buffer]) => ({ binding, resource: { buffer } })) });
+    const updateLayout = layoutOf('update', [
+      [0, storage('read-only-storage')],
+      [1, storage()],
+      [2, storage()],
+    ]);
+    const updateGroup = device.createBindGroup({
+      layout: updateLayout,
+      entries: [this.adam.state, this.grads, normPartials].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const emptyLayout = layoutOf('empty', []);
+    const emptyGroup = device.createBindGroup({ layout: emptyLayout, entries: [] });
+
+    const p = this.program;
+    const constants: Record<string, number> = {
+      ...this.vecEnv.driver.constants,
+      ...this.layout.sections,
+      ROLLOUT_STEPS: plan.rolloutSteps,
+      ROLLOUT_ENVS: this.numEnvs,
+      NUM_STAGES: p.stages.length,
+      INPUT_SIZE: this.net.inputSize,
+      OBS_WORDS_IN: obsWords,
+      OBS_BIT_CHANNELS: envDef.wgsl.observation === 'bits' ? envDef.spec.observationShape[2] : 0,
+      ACT_STRIDE: p.actStride,
+      NUM_LOGITS: this.net.policySize,
+      LOGITS_AT: p.logitsAt,
+      HAS_VALUE: p.valueAt === null ? 0 : 1,
+      VALUE_AT: p.valueAt ?? 0,
+      GAMMA: plan.gamma,
+      GAE_LAMBDA: plan.gaeLambda,
+      BOOTSTRAP_TRUNCATION: plan.bootstrapTruncation ? 1 : 0,
+      BOOTSTRAP_LAST: plan.bootstrapLast && p.valueAt !== null ? 1 : 0,
+      GREEDY: options.greedy ? 1 : 0,
+      MINIBATCH_ROWS: this.minibatchRows,
+      NUM_MINIBATCHES: plan.minibatches,
+      SHUFFLE: plan.minibatches > 1 ? 1 : 0,
+      SEED: options.env.seed >>> 0,
+      LOSS_KIND: LOSS_KINDS[plan.loss],
+      CLIP_COEF: plan.clipCoef,
+      CLIP_VALUE_LOSS: plan.clipValueLoss ? 1 : 0,
+      ENT_COEF: plan.entCoef,
+      VF_COEF: plan.vfCoef,
+      NORMALIZE_ADVANTAGES: plan.normalizeAdvantages ? 1 : 0,
+      PARAM_COUNT: paramCount,
+    };
+    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: number): Dispatch => {
+      const code = composeShader(gpu.shaders, files);
+      const layout = device.createPipelineLayout({ bindGroupLayouts: [groupLayout, netLayout] });
+      const pipeline = computePipeline(device, { label: entryPoint, code, entryPoint, constants: declaredOverrides(code, constants), layout }, `train ${groupLayout.label}`);
+      return { pipeline, bindGroups: [group, netGroup], workgroups };
+    };
+    const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/network.wgsl'];
+    const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
+    this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / 64));
+    this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
+    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(this.minibatchRows / UPDATE_WORKGROUP));
+    this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, gradientWorkgroups);
+  }
+
+  private record(pass: GPUComputePassEncoder, { pipeline, bindGroups, workgroups }: Dispatch): void {
+    pass.setPipeline(pipeline);
+    bindGroups.forEach((group, index) => pass.setBindGroup(index, group));
+    pass.dispatchWorkgroups(workgroups);
+  }
+
+  /** One rollout of every env under the current parameters (its returns not computed). */
+  recordRollout(pass: GPUComputePassEncoder): void {
+    this.record(pass, this.rolloutDispatch);
+  }
+
+  /** Rollout, returns, and epochs × minibatches updates. */
+  recordIteration(pass: GPUComputePassEncoder): void {
+    this.record(pass, this.rolloutDispatch);
+    this.record(pass, this.returnsDispatch);
+    for (let update = 0; update < this.options.plan.epochs * this.options.plan.minibatches; update++) {
+      this.recordMinibatchGradients(pass);
+      this.adam.recordUpdate(pass);
+    }
+  }
+
+  /** The returns of the latest rollout. */
+  recordReturns(pass: GPUComputePassEncoder): void {
+    this.record(pass, this.returnsDispatch);
+  }
+
+  /** The current minibatch's loss and gradient (into `grads`), without the Adam update. */
+  recordMinibatchGradients(pass: GPUComputePassEncoder): void {
+    this.record(pass, this.lossDispatch);
+    this.record(pass, this.gradientDispatch);
+  }
+
+  /** Dispatches per iteration (for the bench's dispatches-per-step figure). */
+  get dispatchesPerIteration(): number {
+    return 2 + 4 * this.options.plan.epochs * this.options.plan.minibatches;
+  }
+
+  /** Submits `iterations` iterations at this learning rate, in one command buffer. */
+  iterate(learningRate: number, iterations = 1): void {
+    this.adam.setLearningRate(learningRate);
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (let k = 0; k < iterations; k++) this.recordIteration(pass);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  async readLossStats(): Promise<TrainLossStats> {
+    const at = this.layout.sections.RO_LOSS_STATS * 4;
+    const [raw, adam] = await Promise.all([readBuffer(this.device, this.train, ROW_STATS * 4, at), this.adam.readState()]);
+    const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = new Float32Array(raw);
+    return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm: adam.gradNorm, updates: adam.step };
+  }
+
+  async readParams(): Promise<Float32Array> {
+    return new Float32Array(await readBuffer(this.device, this.params, this.net.layout.size * 4));
+  }
+
+  async readGradients(): Promise<Float32Array> {
+    return new Float32Array(await readBuffer(this.device, this.grads, this.net.layout.size * 4));
+  }
+
+  /** A section of the train buffer as words (tests and debugging). */
+  async readSection(name: keyof TrainLayout['sections'], words: number): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.device, this.train, words * 4, this.layout.sections[name] * 4));
+  }
+
+  destroy(): void {
+    this.vecEnv.destroy();
+    for (const buffer of [this.params, this.train, this.grads, this.adam.firstMoment, this.adam.secondMoment, this.adam.state]) buffer.destroy();
+  }
+}

@@ -1,0 +1,53 @@
+/** Floats of each sample's loss terms (ROW_STATS in shaders/train/layout.wgsl). */
+export const ROW_STATS = 5;
+
+/** Offsets (u32 words) of the train buffer's sections; shaders/train/layout.wgsl describes each. */
+export interface TrainLayout {
+  sections: Record<TrainSection, number>;
+  /** Total words. */
+  words: number;
+}
+
+export type TrainSection =
+  | 'RO_OBS'
+  | 'RO_ACTIONS'
+  | 'RO_LOG_PROB'
+  | 'RO_VALUES'
+  | 'RO_REWARDS'
+  | 'RO_DONES'
+  | 'RO_ADVANTAGES'
+  | 'RO_RETURNS'
+  | 'RO_LAST_VALUES'
+  | 'RO_FINAL_WORDS'
+  | 'RO_SCRATCH'
+  | 'RO_DZ'
+  | 'RO_ROW_STATS'
+  | 'RO_LOSS_STATS';
+
+export function trainLayout(dims: { steps: number; envs: number; obsWords: number; actStride: number; minibatchRows: number }): TrainLayout {
+  const rows = dims.steps * dims.envs;
+  const sizes: [TrainSection, number][] = [
+    ['RO_OBS', rows * dims.obsWords],
+    ['RO_ACTIONS', rows],
+    ['RO_LOG_PROB', rows],
+    ['RO_VALUES', rows],
+    ['RO_REWARDS', rows],
+    ['RO_DONES', rows],
+    ['RO_ADVANTAGES', rows],
+    ['RO_RETURNS', rows],
+    ['RO_LAST_VALUES', dims.envs],
+    ['RO_FINAL_WORDS', dims.envs * dims.obsWords],
+    // The rollout's rows are envs, the update's are minibatch samples; the two never overlap in time.
+    ['RO_SCRATCH', Math.max(dims.envs, dims.minibatchRows) * dims.actStride],
+    ['RO_DZ', dims.minibatchRows * dims.actStride],
+    ['RO_ROW_STATS', dims.minibatchRows * ROW_STATS],
+    ['RO_LOSS_STATS', ROW_STATS],
+  ];
+  const sections = {} as Record<TrainSection, number>;
+  let words = 0;
+  for (const [name, size] of sizes) {
+    sections[name] = words;
+    words += size;
+  }
+  return { sections, words };
+}

@@ -1,0 +1,188 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getEnv } from '../envs/index.ts';
+import type { GpuContext } from '../src/gpu/context.ts';
+import { initParams } from '../src/nn/init.ts';
+import { networkConfigFor, tensorView, type NetworkConfig } from '../src/nn/params.ts';
+import { a2cLoss, forward, gae, policyTerms, ppoLoss, type LossResult, type PpoConfig } from '../src/nn/reference.ts';
+import { GpuTrainer, type IterationPlan } from '../src/train/gpu-trainer.ts';
+import { ROW_STATS } from '../src/train/layout.ts';
+import { shuffleFunction } from '../src/train/shuffle.ts';
+import { createCpuVecEnv } from '../src/vecenv/cpu.ts';
+import { gpuObservationWords, unpackObservationBits } from '../src/vecenv/observation.ts';
+import { testGpu } from './helpers/gpu.ts';
+import { expectClose, randomFloats, reportWorstErrors, withGpuErrorsChecked } from './nn_gpu_helpers.ts';
+
+/**
+ * The fused training kernels (shaders/train/) against the float64 reference (src/nn/reference.ts):
+ * a rollout's log-probabilities, values and returns, and one minibatch's loss terms and gradient.
+ */
+
+const PPO_PLAN: IterationPlan = {
+  rolloutSteps: 16,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  bootstrapTruncation: true,
+  bootstrapLast: true,
+  loss: 'ppo',
+  epochs: 2,
+  minibatches: 4,
+  clipCoef: 0.2,
+  clipValueLoss: true,
+  entCoef: 0.01,
+  vfCoef: 0.5,
+  normalizeAdvantages: true,
+  maxGradNorm: 0.5,
+};
+
+interface Case {
+  name: string;
+  envId: string;
+  numEnvs: number;
+  network: (config: NetworkConfig) => NetworkConfig;
+  plan: IterationPlan;
+  /** Env options (a short time limit makes truncations happen within the rollout). */
+  options?: Record<string, number | boolean>;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'CartPole, separate 64-64 tanh torsos, PPO with clipped value loss',
+    envId: 'classic/cartpole',
+    numEnvs: 64,
+    network: (c) => c,
+    plan: PPO_PLAN,
+    options: { timeLimit: 12 },
+  },
+  {
+    name: 'Breakout (packed bits), shared 32-32 relu torso, policy gradient',
+    envId: 'minatar/breakout',
+    numEnvs: 32,
+    network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [32, 32], activation: 'relu' }, sharedTorso: true }),
+    plan: { ...PPO_PLAN, loss: 'policy-gradient', gaeLambda: 1, minibatches: 2, normalizeAdvantages: false, bootstrapTruncation: false },
+  },
+];
+
+function words(trainer: GpuTrainer, name: Parameters<GpuTrainer['readSection']>[0], count: number) {
+  return trainer.readSection(name, count);
+}
+const floats = (w: Uint32Array) => new Float32Array(w.buffer, w.byteOffset, w.length);
+
+describe('fused training kernels against the float64 reference', () => {
+  let gpu: GpuContext;
+  beforeAll(async () => {
+    gpu = await testGpu();
+  });
+
+  it.each(CASES)('$name', ({ envId, numEnvs, network, plan, options }) =>
+    withGpuErrorsChecked(gpu.device, async () => {
+      const env = getEnv(envId);
+      const seed = 7;
+      const config = network(networkConfigFor(env.spec));
+      const trainer = new GpuTrainer(gpu, { envId, env: { numEnvs, seed, ...options }, network: config, plan, learningRate: 1e-3 });
+      const net = trainer.net;
+      const rows = plan.rolloutSteps * numEnvs;
+      const params = initParams(net.layout, seed);
+
+      // The rollout and its returns.
+      const encoder = gpu.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      trainer.recordRollout(pass);
+      trainer.recordReturns(pass);
+      pass.end();
+      gpu.device.queue.submit([encoder.finish()]);
+      const obsWords = gpuObservationWords(env);
+      const rawObs = await words(trainer, 'RO_OBS', rows * obsWords);
+      const obs = env.wgsl.observation === 'bits' ? unpackObservationBits(rawObs, rows, env.spec.observationShape[2]) : floats(rawObs).slice();
+      const actions = await words(trainer, 'RO_ACTIONS', rows);
+      const logProb = floats(await words(trainer, 'RO_LOG_PROB', rows));
+      const values = floats(await words(trainer, 'RO_VALUES', rows));
+      const rewards = floats(await words(trainer, 'RO_REWARDS', rows));
+      const dones = await words(trainer, 'RO_DONES', rows);
+      const lastValues = floats(await words(trainer, 'RO_LAST_VALUES', numEnvs));
+      const advantages = floats(await words(trainer, 'RO_ADVANTAGES', rows));
+      const returns = floats(await words(trainer, 'RO_RETURNS', rows));
+
+      // The envs saw the actions the policy chose: a CPU VecEnv given the same actions agrees.
+      const cpu = createCpuVecEnv(env, { numEnvs, seed, ...options });
+      let ended = 0;
+      for (let t = 0; t < plan.rolloutSteps; t++) {
+        const at = t * numEnvs;
+        const size = net.inputSize;
+        expectClose(obs.subarray(at * size, (at + numEnvs) * size), (await cpu.read()).obs, `${envId} rollout observations`);
+        cpu.step(actions.slice(at, at + numEnvs));
+        const step = await cpu.read();
+        for (let i = 0; i < numEnvs; i++) {
+          expect(dones[at + i], `done flags, step ${t} env ${i}`).toBe(step.terminated[i] | (step.truncated[i] << 1));
+          if (dones[at + i]) ended++;
+          // Bootstrapped truncations add γ·V(final obs), checked through the returns below.
+          if (dones[at + i] !== 2 || !plan.bootstrapTruncation) expect(rewards[at + i]).toBeCloseTo(step.reward[i], 6);
+        }
+      }
+      expect(ended, 'episodes ended within the rollout').toBeGreaterThan(0);
+
+      // Log-probabilities and values of the chosen actions under the initial parameters.
+      const pass64 = forward(net, params, obs, rows);
+      const terms = policyTerms(net, params, pass64.policy, actions, rows);
+      expectClose(logProb, terms.logProb, `${envId} rollout log π`);
+      if (pass64.value) expectClose(values, pass64.value, `${envId} rollout values`);
+      const rollout = { numEnvs, rewards, terminated: dones.map((d) => d & 1), truncated: dones.map((d) => (d >> 1) & 1) };
+      const expected = gae(rollout, values, lastValues, plan.gamma, plan.gaeLambda);
+      expectClose(advantages, expected.advantages, `${envId} advantages`);
+      expectClose(returns, expected.returns, `${envId} returns`);
+
+      // One minibatch under perturbed parameters, so that PPO's ratios leave 1 and clip.
+      const noise = randomFloats(params.length, 11, -0.3, 0.3);
+      const perturbed = Float32Array.from(params, (p, k) => p + noise[k]);
+      gpu.device.queue.writeBuffer(trainer.params, 0, perturbed);
+      const update = gpu.device.createCommandEncoder();
+      const updatePass = update.beginComputePass();
+      trainer.recordMinibatchGradients(updatePass);
+      updatePass.end();
+      gpu.device.queue.submit([update.finish()]);
+      const gpuGrads = await trainer.readGradients();
+      const stats = floats(await words(trainer, 'RO_LOSS_STATS', ROW_STATS));
+
+      const n = trainer.minibatchRows;
+      const order = plan.minibatches > 1 ? shuffleFunction(seed, 0, rows) : (k: number) => k;
+      const picked = Array.from({ length: n }, (_, r) => order(r));
+      const pick = (source: ArrayLike<number>, width = 1) => Float64Array.from({ length: n * width }, (_, q) => source[picked[Math.floor(q / width)] * width + (q % width)]);
+      const batch = { size: n, obs: pick(obs, net.inputSize), actions: pick(actions), oldLogProb: pick(logProb), oldValue: pick(values), advantages: pick(advantages), returns: pick(returns) };
+      const coefficients = { entCoef: plan.entCoef, vfCoef: plan.vfCoef, normalizeAdvantages: plan.normalizeAdvantages };
+      let reference: LossResult;
+      if (plan.loss === 'ppo') {
+        const ppo: PpoConfig = { ...coefficients, clipCoef: plan.clipCoef, clipValueLoss: plan.clipValueLoss };
+        reference = ppoLoss(net, perturbed, batch, ppo);
+        expect(reference.stats.clipFraction, 'some ratios clipped').toBeGreaterThan(0);
+        expect(stats[4]).toBeCloseTo(reference.stats.clipFraction!, 5);
+        expect(stats[3]).toBeCloseTo(reference.stats.approxKl!, 4);
+      } else {
+        reference = a2cLoss(net, perturbed, batch, coefficients);
+      }
+      expect(stats[0]).toBeCloseTo(reference.stats.policyLoss, 4);
+      expect(stats[1]).toBeCloseTo(reference.stats.valueLoss, 3);
+      expect(stats[2]).toBeCloseTo(reference.stats.entropy, 4);
+      for (const tensor of net.layout.tensors) {
+        expectClose(tensorView(gpuGrads, tensor), tensorView(reference.grads, tensor), `${envId} ∂loss/∂${tensor.kind}`);
+      }
+      reportWorstErrors('fused training kernels');
+      trainer.destroy();
+    }),
+  );
+});
+
+describe('minibatch shuffle', () => {
+  it('is a permutation of 0 … n − 1 for every n, and differs between epochs', () => {
+    for (const n of [1, 2, 5, 128, 500, 512, 1000, 8192]) {
+      const order = shuffleFunction(3, 1, n);
+      const seen = new Set(Array.from({ length: n }, (_, k) => order(k)));
+      expect(seen.size).toBe(n);
+      expect(Math.max(...seen)).toBe(n - 1);
+    }
+    const a = shuffleFunction(3, 1, 512);
+    const b = shuffleFunction(3, 2, 512);
+    const same = Array.from({ length: 512 }, (_, k) => a(k) === b(k)).filter(Boolean).length;
+    expect(same).toBeLessThan(16);
+    const moved = Array.from({ length: 512 }, (_, k) => a(k) === k).filter(Boolean).length;
+    expect(moved).toBeLessThan(16);
+  });
+});
