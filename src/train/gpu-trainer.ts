@@ -50,7 +50,7 @@ export interface GpuTrainerOptions {
   network: NetworkConfig;
   plan: IterationPlan;
   /** Initial parameters; orthogonal init from the seed when absent. */
-  params?: Float32Array;
+  params?: Float32Array<ArrayBuffer>;
   learningRate: number;
   /** Take the most probable action instead of sampling (evaluation). */
   greedy?: boolean;
