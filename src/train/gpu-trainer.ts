@@ -50,7 +50,7 @@ export interface GpuTrainerOptions {
   network: NetworkConfig;
   plan: IterationPlan;
   /** Initial parameters; orthogonal init from the seed when absent. */
-  params?: Float32Array<ArrayBuffer>;
+  params?: Float32Array;
   learningRate: number;
   /** Take the most probable action instead of sampling (evaluation). */
   greedy?: boolean;
@@ -120,7 +120,7 @@ export class GpuTrainer {
     const paramCount = this.net.layout.size;
 
     this.params = createStorageBuffer(device, 'params', paramCount * 4);
-    device.queue.writeBuffer(this.params, 0, options.params ?? initParams(this.net.layout, options.env.seed));
+    device.queue.writeBuffer(this.params, 0, Float32Array.from(options.params ?? initParams(this.net.layout, options.env.seed)));
     this.train = createStorageBuffer(device, 'train', this.layout.words * 4);
     this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
     const gradientWorkgroups = Math.ceil(paramCount / UPDATE_WORKGROUP);
