@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { ENV_IDS, getEnv } from '../../envs/index.ts';
 import { measureCpu, measureGpu, type Timing } from '../bench/env-steps.ts';
 import { InputError } from '../errors.ts';
+import { positiveInt, positiveInts } from './flags.ts';
 import { openGpu, type GpuFlags } from './gpu-options.ts';
 
 export interface BenchFlags extends GpuFlags {
@@ -24,20 +25,6 @@ export interface BenchRow {
   ratio?: number;
   stepsPerDispatch?: number;
 }
-
-function positiveInts(flag: string, text: string): number[] {
-  const values = text.split(',').map((part) => Number(part.trim()));
-  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value <= 0)) {
-    throw new InputError(`${flag} takes positive integers separated by commas, got '${text}'`);
-  }
-  return values;
-}
-
-const positiveInt = (flag: string, text: string) => {
-  const values = positiveInts(flag, text);
-  if (values.length !== 1) throw new InputError(`${flag} takes one positive integer, got '${text}'`);
-  return values[0];
-};
 
 const formatRate = (rate?: number) => (rate === undefined ? '-' : `${(rate / 1e6).toFixed(2)}M`);
 

@@ -2,7 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { ENVS, ENV_IDS } from '../../envs/index.ts';
 import { benchCommand, type BenchFlags } from './bench.ts';
 import { conformanceCommand, type ConformanceFlags } from './conformance.ts';
+import { ALGO_NAMES } from '../algos/index.ts';
 import { reportError } from './errors.ts';
+import { evalCommand, type EvalFlags } from './evaluate.ts';
+import { plotCommand, type PlotFlags } from './plot.ts';
+import { trainCommand, type TrainFlags } from './train.ts';
 import { openGpu, withGpuOptions, type GpuFlags } from './gpu-options.ts';
 
 const program = new Command('wgym')
@@ -63,6 +67,50 @@ withGpuOptions(
 ).action(async (flags: BenchFlags) => {
   process.exitCode = await benchCommand(flags);
 });
+
+withGpuOptions(
+  program
+    .command('train')
+    .description('train an agent on the GPU; writes metrics, the config and checkpoints to a run directory')
+    .option('--env <id>', `env id (${ENV_IDS.join(', ')})`)
+    .addOption(new Option('--algo <name>', 'algorithm').choices([...ALGO_NAMES]).default('ppo'))
+    .option('--total-steps <n>', "env steps to train for (default: the algorithm's preset)")
+    .option('--envs <n>', "parallel envs (default: the algorithm's preset)")
+    .option('--seed <n>', 'seed of the envs, the initial parameters, the policy and the shuffles', '1')
+    .option('--config <file>', 'JSON object of config fields over the preset (see the README for the fields)')
+    .option('--out <dir>', 'run directory (default: runs/<env>_<algo>_s<seed>)')
+    .option('--checkpoint-every <steps>', 'env steps between checkpoints (0: only at the end)', '100000')
+    .option('--resume <dir>', 'continue the run in this directory from its checkpoint')
+    .option('--json', 'print a JSON summary on stdout at the end (progress goes to stderr)'),
+).action(async (flags: TrainFlags) => {
+  process.exitCode = await trainCommand(flags);
+});
+
+withGpuOptions(
+  program
+    .command('eval')
+    .description("run a trained policy and print its mean ± std episodic return")
+    .requiredOption('--checkpoint <path>', 'model.safetensors, or a run directory')
+    .option('--env <id>', "env id (default: the checkpoint's; checked against it)")
+    .option('--episodes <n>', 'episodes to finish at least', '100')
+    .option('--envs <n>', 'parallel envs', '64')
+    .option('--seed <n>', 'seed of the envs and the sampled actions', '12345')
+    .option('--greedy', 'take the most probable action instead of sampling')
+    .option('--json', 'print one JSON object: mean_return, std_return, episodes'),
+).action(async (flags: EvalFlags) => {
+  process.exitCode = await evalCommand(flags);
+});
+
+program
+  .command('plot')
+  .description('draw the learning curves of one or more runs, overlaid, as an SVG')
+  .argument('<runs...>', 'run directories written by wgym train')
+  .option('--out <file>', 'SVG file (default: <first run>/learning_curve.svg)')
+  .option('--title <text>', 'chart title')
+  .option('--json', 'print one JSON object describing the plot')
+  .action((runs: string[], flags: PlotFlags) => {
+    process.exitCode = plotCommand(runs, flags);
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { IterationPlan } from '../train/gpu-trainer.ts';
+import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
+
+/**
+ * REINFORCE (Williams, 1992) on batches of numEnvs × numSteps steps. Each iteration:
+ *   1. roll out numSteps steps of numEnvs envs;
+ *   2. Monte-Carlo returns G_t = Σ γ^k r_{t+k} up to the episode's end (GAE with λ = 1 and V = 0);
+ *      an episode still running when the rollout ends has its return cut there, so numSteps should
+ *      be at least a typical episode (CartPole's time limit is 500);
+ *   3. one gradient step on −(G − b) log π − entCoef · H, where the baseline b = V(s) is fitted by
+ *      vfCoef · ½ (V − G)² (baseline: true) or absent (b = 0, no critic).
+ */
+export const reinforceConfigSchema = z.strictObject({
+  totalSteps: z.number().int().positive(),
+  numEnvs: z.number().int().positive(),
+  numSteps: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  annealLr: z.boolean(),
+  gamma: z.number().min(0).max(1),
+  baseline: z.boolean(),
+  normAdv: z.boolean(),
+  entCoef: z.number().min(0),
+  vfCoef: z.number().min(0),
+  maxGradNorm: z.number().positive(),
+  network: networkSchema,
+});
+export type ReinforceConfig = z.infer<typeof reinforceConfigSchema>;
+
+export const REINFORCE_CLASSIC: ReinforceConfig = {
+  totalSteps: 1_000_000,
+  numEnvs: 8,
+  numSteps: 500,
+  learningRate: 1e-3,
+  annealLr: false,
+  gamma: 0.99,
+  baseline: true,
+  normAdv: true,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  network: MLP_64_TANH,
+};
+
+export const REINFORCE_MINATAR: ReinforceConfig = { ...REINFORCE_CLASSIC, totalSteps: 10_000_000, numEnvs: 64, numSteps: 128, entCoef: 0.01, network: MLP_64_RELU };
+
+export function reinforcePlan(config: ReinforceConfig): IterationPlan {
+  return {
+    rolloutSteps: config.numSteps,
+    gamma: config.gamma,
+    gaeLambda: 1,
+    bootstrapTruncation: false,
+    bootstrapLast: false,
+    loss: 'policy-gradient',
+    epochs: 1,
+    minibatches: 1,
+    clipCoef: 0,
+    clipValueLoss: false,
+    entCoef: config.entCoef,
+    vfCoef: config.vfCoef,
+    normalizeAdvantages: config.normAdv,
+    maxGradNorm: config.maxGradNorm,
+  };
+}

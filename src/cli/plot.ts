@@ -1,0 +1,19 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { learningCurveSvg, readCurve } from '../train/plot.ts';
+
+export interface PlotFlags {
+  out?: string;
+  title?: string;
+  json?: boolean;
+}
+
+/** Writes the runs' learning curves, overlaid, as one SVG (by default beside the first run's metrics). */
+export function plotCommand(runs: string[], flags: PlotFlags): number {
+  const curves = runs.map(readCurve);
+  const out = flags.out ?? join(runs[0], 'learning_curve.svg');
+  writeFileSync(out, learningCurveSvg(curves, flags.title ?? curves.map((curve) => curve.label).join(' vs ')));
+  process.stderr.write(`wrote ${out}\n`);
+  if (flags.json) console.log(JSON.stringify({ svg: out, runs: curves.map((curve) => ({ run: curve.label, points: curve.points.length, final_return: curve.points.at(-1)?.[1] ?? null })) }));
+  return 0;
+}

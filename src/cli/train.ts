@@ -1,0 +1,109 @@
+import { SingleBar } from 'cli-progress';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getEnv } from '../../envs/index.ts';
+import { getAlgorithm, resolveConfig, type AlgoName } from '../algos/index.ts';
+import { InputError } from '../errors.ts';
+import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.ts';
+import { train, type MetricsRecord } from '../train/run.ts';
+import { nonNegativeInt, positiveInt } from './flags.ts';
+import { openGpu, type GpuFlags } from './gpu-options.ts';
+
+export interface TrainFlags extends GpuFlags {
+  env?: string;
+  algo: string;
+  totalSteps?: string;
+  envs?: string;
+  seed: string;
+  config?: string;
+  out?: string;
+  checkpointEvery: string;
+  resume?: string;
+  json?: boolean;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new InputError(`config file not found: ${path}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(`${path}: expected a JSON object of config fields`);
+  return value as Record<string, unknown>;
+}
+
+const formatReturn = (value: number | null) => (value === null ? '-' : value.toFixed(1));
+
+export async function trainCommand(flags: TrainFlags): Promise<number> {
+  const resume = flags.resume ? loadCheckpoint(flags.resume) : undefined;
+  const envId = resume?.envId ?? flags.env;
+  if (!envId) throw new InputError('--env is required (or --resume <run directory>)');
+  getEnv(envId);
+  const algo = (resume?.algo ?? flags.algo) as AlgoName;
+  getAlgorithm(algo);
+  const overrides: Record<string, unknown> = { ...(resume?.config ?? {}), ...(flags.config ? readConfigFile(flags.config) : {}) };
+  if (flags.totalSteps !== undefined) overrides.totalSteps = positiveInt('--total-steps', flags.totalSteps);
+  if (flags.envs !== undefined) overrides.numEnvs = positiveInt('--envs', flags.envs);
+  const config = resolveConfig(algo, envId, overrides);
+  const seed = resume?.seed ?? nonNegativeInt('--seed', flags.seed);
+  const outDir = flags.resume ?? flags.out ?? join('runs', `${envId.replace('/', '_')}_${algo}_s${seed}`);
+  if (!resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
+    throw new InputError(`${outDir} already holds a run; continue it with --resume ${outDir}, or choose another --out`);
+  }
+  const checkpointEvery = nonNegativeInt('--checkpoint-every', flags.checkpointEvery);
+
+  const gpu = await openGpu(flags);
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+  log(`wgym train: ${envId}, ${algo}, ${config.numEnvs} envs × ${config.numSteps} steps, ${config.totalSteps} steps, seed ${seed}, on ${gpu.adapterName}; run directory ${outDir}`);
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'train {bar} {percentage}% | {value}/{total} steps | {sps} steps/s | return {ret} | {eta_formatted} left', stream: process.stderr, etaBuffer: 20 })
+    : undefined;
+  bar?.start(config.totalSteps, resume?.step ?? 0, { sps: '-', ret: '-' });
+  let lastLogged = 0;
+  const onRecord = (record: MetricsRecord) => {
+    bar?.update(record.step, { sps: Math.round(record.steps_per_s), ret: formatReturn(record.return_last100) });
+    // Without a terminal, a line every ~10% of the run.
+    if (!bar && record.step - lastLogged >= config.totalSteps / 10) {
+      lastLogged = record.step;
+      log(`  step ${record.step}: ${Math.round(record.steps_per_s)} steps/s, mean return (last 100 episodes) ${formatReturn(record.return_last100)}`);
+    }
+  };
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    log('\nstopping after this iteration and saving a checkpoint (Ctrl-C again to quit at once; the last checkpoint stays intact)');
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const result = await train(gpu, { envId, algo, config, seed, outDir, checkpointEvery, resume, onRecord, shouldStop: () => interrupts > 0 });
+    bar?.stop();
+    log(
+      `${result.stopped ? 'stopped' : 'done'}: ${result.steps} steps in ${result.seconds.toFixed(1)} s (${Math.round(result.stepsPerSecond)} steps/s), ` +
+        `${result.episodes} episodes, mean return over the last 100 episodes ${formatReturn(result.returnLast100)}; checkpoint in ${result.checkpoint}`,
+    );
+    if (flags.json) {
+      const summary = {
+        env: envId,
+        algo,
+        seed,
+        steps: result.steps,
+        seconds: result.seconds,
+        steps_per_s: result.stepsPerSecond,
+        episodes: result.episodes,
+        return_last100: result.returnLast100,
+        checkpoint: result.checkpoint,
+        stopped: result.stopped,
+        adapter: gpu.adapterName,
+      };
+      console.log(JSON.stringify(summary));
+    }
+    return result.stopped ? 130 : 0;
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onInterrupt);
+    gpu.device.destroy();
+  }
+}

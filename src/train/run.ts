@@ -1,0 +1,228 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { annealedLearningRate } from '../algos/common.ts';
+import { trainingSetup, type AlgoConfig, type AlgoName } from '../algos/index.ts';
+import { readBuffer } from '../gpu/buffers.ts';
+import type { GpuContext } from '../gpu/context.ts';
+import { philox4x32 } from '../rng/philox.ts';
+import { saveCheckpoint, writeAtomically, type Checkpoint } from './checkpoint.ts';
+import { GpuTrainer } from './gpu-trainer.ts';
+
+/** One line of metrics.jsonl (and a row of metrics.csv). */
+export interface MetricsRecord {
+  step: number;
+  iteration: number;
+  time_s: number;
+  steps_per_s: number;
+  /** Episodes finished since the start, and since the previous record. */
+  episodes: number;
+  window_episodes: number;
+  /** Over the episodes finished since the previous record (null when none finished). */
+  return_mean: number | null;
+  return_std: number | null;
+  length_mean: number | null;
+  /** Over the latest (at least) 100 finished episodes. */
+  return_last100: number | null;
+  policy_loss: number;
+  value_loss: number;
+  entropy: number;
+  approx_kl: number;
+  clip_fraction: number;
+  grad_norm: number;
+  learning_rate: number;
+}
+
+export const METRICS_JSONL = 'metrics.jsonl';
+export const METRICS_CSV = 'metrics.csv';
+export const CONFIG_FILE = 'config.json';
+
+export interface TrainOptions {
+  envId: string;
+  algo: AlgoName;
+  config: AlgoConfig;
+  seed: number;
+  /** Run directory for metrics, config and checkpoints; null keeps nothing on disk. */
+  outDir: string | null;
+  /** Env steps between checkpoints (0: only at the end). */
+  checkpointEvery: number;
+  /** Continue this run from its checkpoint. */
+  resume?: Checkpoint;
+  /** Called with every metrics record. */
+  onRecord?: (record: MetricsRecord) => void;
+  /** Polled between iterations: true ends the run early (with a checkpoint), as on Ctrl-C. */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainResult {
+  steps: number;
+  iterations: number;
+  seconds: number;
+  stepsPerSecond: number;
+  returnLast100: number | null;
+  episodes: number;
+  checkpoint: string | null;
+  stopped: boolean;
+  records: MetricsRecord[];
+}
+
+export class TrainingDivergedError extends Error {}
+
+/** Finished-episode totals of one stats drain. */
+interface Chunk {
+  episodes: number;
+  returnSum: number;
+}
+
+/** Records at least this many env steps apart, so that short iterations are not each read back. */
+const MIN_STEPS_PER_RECORD = 2048;
+
+/**
+ * The training loop. Every iteration is submitted without waiting; every few iterations the
+ * episode and loss stats (a few dozen bytes) are read back, which also keeps the queue from running
+ * far ahead of the GPU. A resumed run reseeds the envs (they restart from fresh episodes under a
+ * seed derived from the run's seed and the iteration) and continues the schedule, the optimizer and
+ * the minibatch shuffles where the checkpoint left them.
+ */
+export async function train(gpu: GpuContext, options: TrainOptions): Promise<TrainResult> {
+  const { config, resume } = options;
+  const { plan, network } = trainingSetup(options.algo, options.envId, config);
+  const startIteration = resume?.iteration ?? 0;
+  const envSeed = startIteration === 0 ? options.seed : philox4x32([startIteration, 0, 0, 0], [options.seed, 5])[0];
+  const trainer = new GpuTrainer(gpu, {
+    envId: options.envId,
+    env: { numEnvs: config.numEnvs, seed: envSeed },
+    network,
+    plan,
+    params: resume?.params,
+    learningRate: config.learningRate,
+  });
+  const { device } = gpu;
+  if (resume) {
+    device.queue.writeBuffer(trainer.adam.firstMoment, 0, Float32Array.from(resume.firstMoment));
+    device.queue.writeBuffer(trainer.adam.secondMoment, 0, Float32Array.from(resume.secondMoment));
+    device.queue.writeBuffer(trainer.adam.state, 0, new Uint32Array([resume.adamStep]));
+  }
+  const iterations = Math.max(1, Math.floor(config.totalSteps / trainer.stepsPerIteration));
+  const recordEvery = Math.max(1, Math.ceil(MIN_STEPS_PER_RECORD / trainer.stepsPerIteration));
+  const checkpointEvery = options.checkpointEvery > 0 ? Math.max(1, Math.round(options.checkpointEvery / trainer.stepsPerIteration)) : 0;
+
+  const outDir = options.outDir;
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    const description = { envId: options.envId, algo: options.algo, seed: options.seed, config, network, plan, adapter: gpu.adapterName };
+    writeAtomically(join(outDir, CONFIG_FILE), `${JSON.stringify(description, null, 2)}\n`);
+    if (!resume) {
+      writeFileSync(join(outDir, METRICS_JSONL), '');
+      writeFileSync(join(outDir, METRICS_CSV), '');
+    }
+  }
+
+  const checkpoint = async (iteration: number): Promise<string | null> => {
+    if (!outDir) return null;
+    const [params, first, second, adamState] = await Promise.all(
+      [trainer.params, trainer.adam.firstMoment, trainer.adam.secondMoment, trainer.adam.state].map((buffer) => readBuffer(device, buffer)),
+    );
+    saveCheckpoint(outDir, {
+      envId: options.envId,
+      algo: options.algo,
+      seed: options.seed,
+      config,
+      step: iteration * trainer.stepsPerIteration,
+      iteration,
+      adamStep: new Uint32Array(adamState)[0],
+      net: trainer.net,
+      params: new Float32Array(params),
+      firstMoment: new Float32Array(first),
+      secondMoment: new Float32Array(second),
+    });
+    return outDir;
+  };
+
+  const chunks: Chunk[] = [];
+  let episodes = 0;
+  const records: MetricsRecord[] = [];
+  const start = performance.now();
+  const startStep = startIteration * trainer.stepsPerIteration;
+  let iteration = startIteration;
+  let stopped = false;
+  let lastCheckpoint: string | null = null;
+
+  const record = async (): Promise<void> => {
+    const [stats, loss] = await Promise.all([trainer.vecEnv.readStats(), trainer.readLossStats()]);
+    const step = iteration * trainer.stepsPerIteration;
+    for (const value of [loss.policyLoss, loss.valueLoss, loss.entropy, loss.gradNorm]) {
+      if (!Number.isFinite(value)) {
+        throw new TrainingDivergedError(
+          `training diverged: the loss became ${value} by step ${step} (iteration ${iteration}); ${lastCheckpoint ? `the last good checkpoint is in ${lastCheckpoint}` : 'no checkpoint was written'}. Try a lower learning rate.`,
+        );
+      }
+    }
+    episodes += stats.episodes;
+    if (stats.episodes > 0) chunks.push({ episodes: stats.episodes, returnSum: stats.meanReturn * stats.episodes });
+    let lastEpisodes = 0;
+    let lastSum = 0;
+    for (let k = chunks.length - 1; k >= 0 && lastEpisodes < 100; k--) {
+      lastEpisodes += chunks[k].episodes;
+      lastSum += chunks[k].returnSum;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const nullable = (value: number) => (stats.episodes > 0 ? value : null);
+    const entry: MetricsRecord = {
+      step,
+      iteration,
+      time_s: seconds,
+      steps_per_s: (step - startStep) / seconds,
+      episodes,
+      window_episodes: stats.episodes,
+      return_mean: nullable(stats.meanReturn),
+      return_std: nullable(stats.stdReturn),
+      length_mean: nullable(stats.meanLength),
+      return_last100: lastEpisodes > 0 ? lastSum / lastEpisodes : null,
+      policy_loss: loss.policyLoss,
+      value_loss: loss.valueLoss,
+      entropy: loss.entropy,
+      approx_kl: loss.approxKl,
+      clip_fraction: loss.clipFraction,
+      grad_norm: loss.gradNorm,
+      learning_rate: annealedLearningRate(config.learningRate, config.annealLr, iteration - 1, iterations),
+    };
+    records.push(entry);
+    if (outDir) {
+      appendFileSync(join(outDir, METRICS_JSONL), `${JSON.stringify(entry)}\n`);
+      const csvPath = join(outDir, METRICS_CSV);
+      const header = records.length === 1 && !resume ? `${Object.keys(entry).join(',')}\n` : '';
+      appendFileSync(csvPath, `${header}${Object.values(entry).map((value) => value ?? '').join(',')}\n`);
+    }
+    options.onRecord?.(entry);
+  };
+
+  try {
+    while (iteration < iterations) {
+      trainer.iterate(annealedLearningRate(config.learningRate, config.annealLr, iteration, iterations));
+      iteration++;
+      if (iteration % recordEvery === 0 || iteration === iterations) await record();
+      if (checkpointEvery && iteration % checkpointEvery === 0 && iteration < iterations) lastCheckpoint = await checkpoint(iteration);
+      if (options.shouldStop?.()) {
+        stopped = true;
+        if (iteration % recordEvery !== 0) await record();
+        break;
+      }
+    }
+    lastCheckpoint = await checkpoint(iteration);
+  } finally {
+    trainer.destroy();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const steps = iteration * trainer.stepsPerIteration;
+  return {
+    steps,
+    iterations: iteration,
+    seconds,
+    stepsPerSecond: (steps - startStep) / seconds,
+    returnLast100: records.at(-1)?.return_last100 ?? null,
+    episodes,
+    checkpoint: lastCheckpoint,
+    stopped,
+    records,
+  };
+}
