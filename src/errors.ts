@@ -5,3 +5,6 @@
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/** A run that failed for a reason its message explains in full (no stack trace is shown); exit 1. */
+export class RunError extends Error {}

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { annealedLearningRate } from '../algos/common.ts';
 import { trainingSetup, type AlgoConfig, type AlgoName } from '../algos/index.ts';
+import { RunError } from '../errors.ts';
 import { readBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { philox4x32 } from '../rng/philox.ts';
@@ -65,7 +66,7 @@ export interface TrainResult {
   records: MetricsRecord[];
 }
 
-export class TrainingDivergedError extends Error {}
+export class TrainingDivergedError extends RunError {}
 
 /** Finished-episode totals of one stats drain. */
 interface Chunk {

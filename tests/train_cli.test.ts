@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METADATA_ENV_ID, decodeSafetensors } from '../src/nn/safetensors.ts';
+
+const BIN = fileURLToPath(new URL('../bin/wgym.mjs', import.meta.url));
+
+/** Runs the real CLI from another working directory, as a user would. */
+function wgym(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: tmpdir(), encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The one line a failing command prints (Dawn may add its XDG_RUNTIME_DIR warning). */
+const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('wgym:') || line.includes('Error'));
+
+const SHORT = ['--env', 'classic/cartpole', '--total-steps', '2048'];
+
+describe('wgym train, eval and plot', () => {
+  let dir: string;
+  let run: string;
+  let summary: Record<string, unknown>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wgym-train-'));
+    run = join(dir, 'run');
+    const result = wgym('train', ...SHORT, '--out', run, '--json');
+    expect(result.stderr).toContain('wgym train: classic/cartpole, ppo');
+    expect(result.code).toBe(0);
+    summary = JSON.parse(result.stdout);
+  });
+
+  it('train writes metrics, the config and a checkpoint, and prints a JSON summary on stdout', () => {
+    expect(summary).toMatchObject({ env: 'classic/cartpole', algo: 'ppo', seed: 1, steps: 2048, checkpoint: run, stopped: false });
+    expect(summary.steps_per_s).toBeGreaterThan(0);
+    for (const file of ['config.json', 'metrics.jsonl', 'metrics.csv', 'model.safetensors', 'optimizer.safetensors', 'checkpoint.json']) {
+      expect(existsSync(join(run, file)), file).toBe(true);
+    }
+    const records = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.at(-1)).toMatchObject({ step: 2048, iteration: 4 });
+    expect(records.at(-1).episodes).toBeGreaterThan(0);
+    const csv = readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0].split(',')).toContain('return_last100');
+    expect(csv).toHaveLength(records.length + 1);
+    // The model file names its env and network, under PyTorch/CleanRL tensor names.
+    const model = decodeSafetensors(readFileSync(join(run, 'model.safetensors')));
+    expect(model.metadata[METADATA_ENV_ID]).toBe('classic/cartpole');
+    expect(model.tensors.map((t) => t.name)).toContain('actor.0.weight');
+  });
+
+  it('runs are reproducible from the seed', () => {
+    const again = join(dir, 'again');
+    expect(wgym('train', ...SHORT, '--out', again).code).toBe(0);
+    expect(readFileSync(join(again, 'model.safetensors')).equals(readFileSync(join(run, 'model.safetensors')))).toBe(true);
+  });
+
+  it('eval prints mean ± std return as JSON, sampled and greedy', () => {
+    for (const greedy of [[], ['--greedy']]) {
+      const result = wgym('eval', '--checkpoint', run, '--episodes', '8', '--envs', '8', '--json', ...greedy);
+      expect(result.code).toBe(0);
+      const evaluation = JSON.parse(result.stdout);
+      expect(evaluation.episodes).toBeGreaterThanOrEqual(8);
+      expect(evaluation.mean_return).toBeGreaterThan(5);
+      expect(evaluation.std_return).toBeGreaterThanOrEqual(0);
+      expect(evaluation.greedy).toBe(greedy.length > 0);
+    }
+  });
+
+  it('plot draws the learning curve as SVG', () => {
+    const out = join(dir, 'curve.svg');
+    const result = wgym('plot', run, join(dir, 'again'), '--out', out, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).runs).toHaveLength(2);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+  });
+
+  it('resume continues the run from its checkpoint', () => {
+    const result = wgym('train', '--resume', run, '--total-steps', '4096', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ steps: 4096, seed: 1 });
+    const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step);
+    expect(steps.at(-1)).toBe(4096);
+    expect(steps).toContain(2048);
+    expect(JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8')).step).toBe(4096);
+  });
+
+  it('refuses to overwrite a run, and rejects bad configs with one line naming the field', () => {
+    const again = wgym('train', ...SHORT, '--out', run);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already holds a run; continue it with --resume');
+    const config = join(dir, 'bad.json');
+    writeFileSync(config, JSON.stringify({ learningRate: -1 }));
+    const bad = wgym('train', ...SHORT, '--config', config, '--out', join(dir, 'bad'));
+    expect(bad.code).toBe(2);
+    expect(errorLines(bad.stderr)).toEqual([expect.stringMatching(/^wgym: ppo config: field 'learningRate'/)]);
+    writeFileSync(config, JSON.stringify({ numEnv: 4 }));
+    expect(wgym('train', ...SHORT, '--config', config, '--out', join(dir, 'bad')).stderr).toMatch(/field '\(config\)'.*numEnv|numEnv/);
+  });
+
+  it('rejects corrupt and mismatched checkpoints, never loading them', () => {
+    const wrongEnv = wgym('eval', '--checkpoint', run, '--env', 'minatar/breakout');
+    expect(wrongEnv.code).toBe(2);
+    expect(wrongEnv.stderr).toContain('parameters are for env "classic/cartpole", expected "minatar/breakout"');
+
+    const broken = join(dir, 'broken');
+    expect(wgym('train', ...SHORT, '--out', broken).code).toBe(0);
+    const model = join(broken, 'model.safetensors');
+    const bytes = readFileSync(model);
+    writeFileSync(model, bytes.subarray(0, bytes.length - 100));
+    const truncated = wgym('eval', '--checkpoint', broken);
+    expect(truncated.code).toBe(2);
+    expect(errorLines(truncated.stderr)).toHaveLength(1);
+    expect(truncated.stderr).toContain('model.safetensors');
+
+    // A model file from another step than the checkpoint's JSON: an incomplete checkpoint.
+    writeFileSync(model, readFileSync(join(run, 'model.safetensors')));
+    const mixed = wgym('train', '--resume', broken, '--total-steps', '4096');
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('the checkpoint is incomplete');
+  });
+
+  it('reports a diverging run with its step and keeps no bad checkpoint', () => {
+    const config = join(dir, 'diverge.json');
+    writeFileSync(config, JSON.stringify({ learningRate: 1e30, maxGradNorm: 1e30 }));
+    const out = join(dir, 'diverged');
+    const result = wgym('train', '--env', 'classic/cartpole', '--total-steps', '4096', '--config', config, '--out', out);
+    expect(result.code).toBe(1);
+    expect(errorLines(result.stderr)).toEqual([expect.stringMatching(/^wgym: training diverged: the loss became NaN by step \d+/)]);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+  });
+});
