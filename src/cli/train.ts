@@ -82,7 +82,8 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     bar?.stop();
     log(
       `${result.stopped ? 'stopped' : 'done'}: ${result.steps} steps in ${result.seconds.toFixed(1)} s (${Math.round(result.stepsPerSecond)} steps/s), ` +
-        `${result.episodes} episodes, mean return over the last 100 episodes ${formatReturn(result.returnLast100)}; checkpoint in ${result.checkpoint}`,
+        `${result.dispatchesPerStep.toFixed(3)} dispatches per env step, ${result.episodes} episodes, ` +
+        `mean return over the last 100 episodes ${formatReturn(result.returnLast100)}; checkpoint in ${result.checkpoint}`,
     );
     if (flags.json) {
       const summary = {
@@ -92,6 +93,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         steps: result.steps,
         seconds: result.seconds,
         steps_per_s: result.stepsPerSecond,
+        dispatches_per_step: result.dispatchesPerStep,
         episodes: result.episodes,
         return_last100: result.returnLast100,
         checkpoint: result.checkpoint,

@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { InputError, RunError } from '../errors.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { decodeSafetensors, loadParams, METADATA_ENV_ID } from '../nn/safetensors.ts';
 import { modelPath } from './checkpoint.ts';
@@ -59,6 +59,7 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
   if (fileEnv === undefined) throw new InputError(`${file}: no '${METADATA_ENV_ID}' in its metadata; was it written by wgym?`);
   const envId = options.envId ?? fileEnv;
   const loaded = loadParams(bytes, { envId }, file);
+  gpu.device.pushErrorScope('validation');
   const trainer = new GpuTrainer(gpu, {
     envId,
     env: { numEnvs: options.numEnvs, seed: options.seed },
@@ -83,6 +84,10 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
       trainer.recordRollout(pass);
       pass.end();
       gpu.device.queue.submit([encoder.finish()]);
+      if (steps === 0) {
+        const error = await gpu.device.popErrorScope();
+        if (error) throw new RunError(`the WebGPU device rejected the policy kernels: ${error.message.split('\n')[0]}`);
+      }
       steps += trainer.stepsPerIteration;
       const stats = await trainer.vecEnv.readStats();
       if (stats.episodes === 0) continue;

@@ -63,6 +63,8 @@ export interface TrainResult {
   episodes: number;
   checkpoint: string | null;
   stopped: boolean;
+  /** GPU dispatches per env step: the whole loop's, rollout and updates together. */
+  dispatchesPerStep: number;
   records: MetricsRecord[];
 }
 
@@ -89,6 +91,9 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
   const { plan, network } = trainingSetup(options.algo, options.envId, config);
   const startIteration = resume?.iteration ?? 0;
   const envSeed = startIteration === 0 ? options.seed : philox4x32([startIteration, 0, 0, 0], [options.seed, 5])[0];
+  const { device } = gpu;
+  // Pipeline creation and the first iteration's encoding are where a kernel the device rejects shows.
+  device.pushErrorScope('validation');
   const trainer = new GpuTrainer(gpu, {
     envId: options.envId,
     env: { numEnvs: config.numEnvs, seed: envSeed },
@@ -97,7 +102,13 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     params: resume?.params,
     learningRate: config.learningRate,
   });
-  const { device } = gpu;
+  let validating = true;
+  const checkValidation = async () => {
+    if (!validating) return;
+    validating = false;
+    const error = await device.popErrorScope();
+    if (error) throw new RunError(`the WebGPU device rejected the training kernels: ${error.message.split('\n')[0]}`);
+  };
   if (resume) {
     device.queue.writeBuffer(trainer.adam.firstMoment, 0, Float32Array.from(resume.firstMoment));
     device.queue.writeBuffer(trainer.adam.secondMoment, 0, Float32Array.from(resume.secondMoment));
@@ -201,6 +212,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     while (iteration < iterations) {
       trainer.iterate(annealedLearningRate(config.learningRate, config.annealLr, iteration, iterations));
       iteration++;
+      await checkValidation();
       if (iteration % recordEvery === 0 || iteration === iterations) await record();
       if (checkpointEvery && iteration % checkpointEvery === 0 && iteration < iterations) lastCheckpoint = await checkpoint(iteration);
       if (options.shouldStop?.()) {
@@ -211,6 +223,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     }
     lastCheckpoint = await checkpoint(iteration);
   } finally {
+    if (validating) await device.popErrorScope();
     trainer.destroy();
   }
   const seconds = (performance.now() - start) / 1000;
@@ -224,6 +237,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     episodes,
     checkpoint: lastCheckpoint,
     stopped,
+    dispatchesPerStep: trainer.dispatchesPerIteration / trainer.stepsPerIteration,
     records,
   };
 }
