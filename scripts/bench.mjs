@@ -1,5 +1,5 @@
-// `npm start`: the main job available so far, a short benchmark of every env on this machine's
-// WebGPU adapter beside the CPU reference. (The browser demo takes this place when it exists.)
+// `npm run bench`: a short benchmark of every env on this machine's WebGPU adapter (in Node,
+// through Dawn) beside the CPU reference. Extra arguments go to `wgym bench`.
 import { spawnSync } from 'node:child_process';
 import { ensureNodeModules, ensureWebGpuAdapter, ROOT } from './setup.mjs';
 

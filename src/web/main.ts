@@ -1,0 +1,292 @@
+import * as Comlink from 'comlink';
+import { ENVS } from '../../envs/index.ts';
+import { LearningCurve } from './chart.ts';
+import { PLAY_KEYS, playHelp } from './play-keys.ts';
+import type { InitResult, LiveStats, PageEvents, PlayState, WorkerApi } from './protocol.ts';
+import { CANVAS_HEIGHT, CANVAS_WIDTH, DEFAULT_AGENTS, MAX_AGENTS } from './render/layout.ts';
+import { ALGORITHMS, type Algorithm, type RunConfig } from './trainer.ts';
+import './style.css';
+
+/**
+ * The page: controls, live figures and the chart. All GPU work happens in the worker
+ * (src/web/worker.ts), which draws into the canvas this page hands over.
+ */
+
+const MIN_ENVS = 64;
+const MAX_ENVS = 65536;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const ui = {
+  app: $('app'),
+  env: $<HTMLSelectElement>('env'),
+  algo: $<HTMLSelectElement>('algo'),
+  envs: $<HTMLInputElement>('envs'),
+  seed: $<HTMLInputElement>('seed'),
+  agents: $<HTMLInputElement>('agents'),
+  start: $<HTMLButtonElement>('start'),
+  pause: $<HTMLButtonElement>('pause'),
+  resume: $<HTMLButtonElement>('resume'),
+  reset: $<HTMLButtonElement>('reset'),
+  play: $<HTMLButtonElement>('play'),
+  status: $('status'),
+  notice: $('notice'),
+  deviceLost: $('device-lost'),
+  deviceLostMessage: $('device-lost-message'),
+  restart: $<HTMLButtonElement>('restart'),
+  viewport: $('viewport'),
+  focusTitle: $('focus-title'),
+  focusProbs: $('focus-probs'),
+  focusValue: $('focus-value'),
+  playState: $('play-state'),
+  playHelp: $('play-help'),
+};
+const stat = (name: string) => document.querySelector<HTMLElement>(`[data-stat="${name}"]`)!;
+
+for (const env of ENVS) ui.env.add(new Option(env.spec.id, env.spec.id));
+for (const algo of ALGORITHMS) ui.algo.add(new Option(algo.toUpperCase(), algo));
+ui.agents.max = String(MAX_AGENTS);
+
+// URL parameters set up (and with autostart=1 start) a run: ?env=…&algo=…&envs=…&seed=…&agents=…
+const params = new URLSearchParams(location.search);
+const envParam = params.get('env');
+if (envParam && ENVS.some((env) => env.spec.id === envParam)) ui.env.value = envParam;
+const algoParam = params.get('algo');
+if (algoParam && (ALGORITHMS as readonly string[]).includes(algoParam)) ui.algo.value = algoParam;
+for (const [name, input] of [['envs', ui.envs], ['seed', ui.seed], ['agents', ui.agents]] as const) {
+  const value = params.get(name);
+  if (value !== null && /^\d+$/.test(value)) input.value = value;
+}
+
+const chart = new LearningCurve($('chart'));
+let worker: Worker | undefined;
+let api: Comlink.Remote<WorkerApi> | undefined;
+let state: 'idle' | 'running' | 'paused' | 'playing' = 'idle';
+let lastConfig: { kind: 'train'; config: RunConfig } | { kind: 'play'; envId: string; seed: number } | undefined;
+
+function clampInt(input: HTMLInputElement, lo: number, hi: number, fallback: number): number {
+  const value = Math.trunc(Number(input.value));
+  const clamped = Number.isFinite(value) ? Math.min(Math.max(value, lo), hi) : fallback;
+  input.value = String(clamped);
+  return clamped;
+}
+
+function config(): RunConfig {
+  return {
+    envId: ui.env.value,
+    algo: ui.algo.value as Algorithm,
+    numEnvs: clampInt(ui.envs, MIN_ENVS, MAX_ENVS, 1024),
+    seed: clampInt(ui.seed, 0, 0xffffffff, 1),
+  };
+}
+
+function setState(next: typeof state): void {
+  state = next;
+  ui.start.disabled = next === 'running';
+  ui.pause.disabled = next !== 'running' && next !== 'playing';
+  ui.resume.disabled = next !== 'paused';
+  ui.reset.disabled = next === 'idle';
+  document.body.dataset.state = next;
+}
+
+function showStats(stats: LiveStats): void {
+  stat('steps').textContent = String(stats.steps);
+  stat('steps-per-sec').textContent = String(Math.round(stats.stepsPerSec));
+  stat('episodes').textContent = String(stats.episodes);
+  if (Number.isFinite(stats.meanReturn)) stat('mean-return').textContent = String(Math.round(stats.meanReturn * 1000) / 1000);
+  if (stats.mode === 'train' && stats.freshReturn) chart.add(stats.steps, stats.meanReturn);
+}
+
+function clearStats(): void {
+  for (const name of ['steps', 'steps-per-sec', 'episodes']) stat(name).textContent = '0';
+  stat('mean-return').textContent = '';
+}
+
+function showPlayState(play: PlayState): void {
+  ui.playState.replaceChildren(
+    ...Object.entries({ step: play.step, 'episode return': play.episodeReturn, episodes: play.episodes, ...play.state }).map(([name, value]) => {
+      const row = document.createElement('div');
+      const dt = document.createElement('dt');
+      const dd = document.createElement('dd');
+      dt.textContent = name;
+      dd.textContent = String(Math.round(value * 1000) / 1000);
+      dd.dataset.state = name;
+      row.append(dt, dd);
+      return row;
+    }),
+  );
+}
+
+function showNoWebGpu(reason: string): void {
+  $('no-webgpu-reason').textContent = reason;
+  $('no-webgpu-agent').textContent = navigator.userAgent;
+  $('no-webgpu').hidden = false;
+  ui.app.hidden = true;
+  document.body.dataset.state = 'no-webgpu';
+}
+
+const events: PageEvents = {
+  stats: showStats,
+  play: showPlayState,
+  deviceLost(message) {
+    ui.deviceLostMessage.textContent = `${message}. The run stopped; Restart starts it again on a new device.`;
+    ui.deviceLost.hidden = false;
+    ui.status.textContent = 'GPU device lost.';
+    document.body.dataset.state = 'device-lost';
+  },
+  error(message) {
+    ui.notice.textContent = `Error: ${message}`;
+    ui.notice.hidden = false;
+  },
+};
+
+/** A fresh worker and canvas (a canvas can be handed to a worker only once). */
+async function boot(): Promise<boolean> {
+  if (!('gpu' in navigator)) {
+    showNoWebGpu('This browser has no navigator.gpu: WebGPU is missing or switched off.');
+    return false;
+  }
+  api?.[Comlink.releaseProxy]();
+  worker?.terminate();
+  const old = document.getElementById('agents-canvas')!;
+  const canvas = document.createElement('canvas');
+  canvas.id = 'agents-canvas';
+  canvas.width = CANVAS_WIDTH;
+  canvas.height = CANVAS_HEIGHT;
+  old.replaceWith(canvas);
+  canvas.addEventListener('click', (event) => void onCanvasClick(canvas, event));
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  worker.addEventListener('error', (event) => events.error(`the GPU worker failed to start: ${event.message}`));
+  api = Comlink.wrap<WorkerApi>(worker);
+  const offscreen = canvas.transferControlToOffscreen();
+  const result: InitResult = await api.init(Comlink.transfer(offscreen, [offscreen]), Comlink.proxy(events));
+  if (!result.ok) {
+    showNoWebGpu(
+      result.missing === 'adapter'
+        ? 'WebGPU is present, but the browser offered no GPU adapter (it may be switched off by a flag, a blocklist, or a missing driver).'
+        : `WebGPU could not start: ${result.detail}`,
+    );
+    return false;
+  }
+  ui.app.hidden = false;
+  ui.status.textContent = `GPU: ${result.adapter}. Renderer: ${result.renderer}.`;
+  document.body.dataset.adapter = result.adapter;
+  return true;
+}
+
+async function startTraining(): Promise<void> {
+  const run = config();
+  lastConfig = { kind: 'train', config: run };
+  clearStats();
+  resetFocus();
+  setState('running');
+  const agents = clampInt(ui.agents, 1, MAX_AGENTS, DEFAULT_AGENTS);
+  const info = await api!.train(run, agents);
+  const policy = info.policy === 'random' ? 'random actions (the trainer is not in this build yet)' : run.algo.toUpperCase();
+  chart.startRun(`${run.algo} ${run.envId} #${chart.runs + 1}${info.policy === 'random' ? ' (random)' : ''}`);
+  ui.notice.textContent = `${run.envId}: ${info.numEnvs} envs, policy: ${policy}.`;
+  ui.notice.hidden = false;
+  ui.playState.hidden = true;
+  ui.playHelp.hidden = true;
+}
+
+async function startPlay(): Promise<void> {
+  const envId = ui.env.value;
+  const seed = clampInt(ui.seed, 0, 0xffffffff, 1);
+  lastConfig = { kind: 'play', envId, seed };
+  clearStats();
+  resetFocus();
+  ui.focusTitle.textContent = `Playing ${envId}.`;
+  setState('playing');
+  await api!.play(envId, seed);
+  const env = ENVS.find((candidate) => candidate.spec.id === envId)!;
+  ui.playHelp.textContent = `Keys: ${playHelp(env.spec)}.`;
+  ui.playHelp.hidden = false;
+  ui.playState.hidden = false;
+  ui.notice.hidden = true;
+}
+
+function resetFocus(): void {
+  ui.focusTitle.textContent = 'Click an agent to enlarge it.';
+  ui.focusProbs.replaceChildren();
+  ui.focusValue.textContent = '';
+}
+
+async function onCanvasClick(canvas: HTMLCanvasElement, event: MouseEvent): Promise<void> {
+  if (!api || state === 'playing') return;
+  const box = canvas.getBoundingClientRect();
+  const x = ((event.clientX - box.left) * CANVAS_WIDTH) / box.width;
+  const y = ((event.clientY - box.top) * CANVAS_HEIGHT) / box.height;
+  const selection = await api.select(x, y);
+  if (!selection) return;
+  ui.focusTitle.textContent = `Agent ${selection.agent}`;
+  ui.focusProbs.replaceChildren(
+    ...(selection.probabilities ?? []).map((p, action) => {
+      const item = document.createElement('li');
+      item.textContent = `action ${action}: ${(p * 100).toFixed(1)}%`;
+      return item;
+    }),
+  );
+  ui.focusValue.textContent = selection.value !== undefined && Number.isFinite(selection.value) ? `value estimate ${selection.value.toFixed(3)}` : '';
+}
+
+ui.start.addEventListener('click', () => void startTraining().catch(report));
+ui.play.addEventListener('click', () => void startPlay().catch(report));
+ui.pause.addEventListener('click', () => {
+  void api?.pause();
+  setState('paused');
+});
+ui.resume.addEventListener('click', () => {
+  void api?.resume();
+  setState(lastConfig?.kind === 'play' ? 'playing' : 'running');
+});
+ui.reset.addEventListener('click', () => {
+  void api?.stop();
+  clearStats();
+  resetFocus();
+  setState('idle');
+});
+ui.agents.addEventListener('change', () => void api?.setAgents(clampInt(ui.agents, 1, MAX_AGENTS, DEFAULT_AGENTS)));
+ui.restart.addEventListener('click', () => {
+  ui.deviceLost.hidden = true;
+  void (async () => {
+    if (!(await boot())) return;
+    if (lastConfig?.kind === 'play') await startPlay();
+    else if (lastConfig) await startTraining();
+    else setState('idle');
+  })().catch(report);
+});
+
+// Play mode's keys: held keys and taps between steps both count.
+window.addEventListener('keydown', (event) => {
+  const key = PLAY_KEYS[event.key];
+  if (!key || state !== 'playing' || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+  event.preventDefault();
+  void api?.keyDown(key);
+});
+window.addEventListener('keyup', (event) => {
+  const key = PLAY_KEYS[event.key];
+  if (key) void api?.keyUp(key);
+});
+
+function report(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`wgym: ${message}`);
+  events.error(message);
+}
+
+void (async () => {
+  if (!(await boot())) return;
+  setState('idle');
+  if (params.get('autostart') === '1') {
+    if (params.get('mode') === 'play') await startPlay();
+    else await startTraining();
+  }
+})().catch(report);
+
+// For tools and tests: what the page is doing, without reaching into the worker.
+(window as unknown as { wgym: object }).wgym = {
+  get state() {
+    return state;
+  },
+  simulateDeviceLoss: () => (api as unknown as { simulateDeviceLoss(): Promise<void> } | undefined)?.simulateDeviceLoss(),
+};

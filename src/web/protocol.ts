@@ -1,0 +1,63 @@
+import type { PlayKey } from './play-keys.ts';
+import type { RunConfig } from './trainer.ts';
+
+/** Figures the page shows; sent by the worker a few times per second, never per step. */
+export interface LiveStats {
+  mode: 'train' | 'play';
+  steps: number;
+  stepsPerSec: number;
+  episodes: number;
+  /** Mean return of the latest episodes to end (NaN before the first). */
+  meanReturn: number;
+  /** Whether the mean return is new since the previous message (a point for the chart). */
+  freshReturn: boolean;
+}
+
+/** Play mode's single env, after each step. */
+export interface PlayState {
+  step: number;
+  /** The state variables by spec.stateNames. */
+  state: Record<string, number>;
+  /** Return of the episode in progress. */
+  episodeReturn: number;
+  episodes: number;
+}
+
+/** Calls from the worker to the page (Comlink proxies). */
+export interface PageEvents {
+  stats(stats: LiveStats): void;
+  play(state: PlayState): void;
+  deviceLost(message: string): void;
+  error(message: string): void;
+}
+
+export type InitResult =
+  | { ok: true; adapter: string; renderer: string }
+  | { ok: false; missing: 'navigator.gpu' | 'adapter' | 'device'; detail: string };
+
+export interface RunInfo {
+  /** 'random' until a trainer for the algorithm is registered (src/web/trainers.ts). */
+  policy: 'trained' | 'random';
+  numEnvs: number;
+  agents: number;
+}
+
+export interface Selection {
+  agent: number;
+  probabilities?: number[];
+  value?: number;
+}
+
+/** The GPU-owner worker's API (src/web/worker.ts), as the page sees it through Comlink. */
+export interface WorkerApi {
+  init(canvas: OffscreenCanvas, events: PageEvents): Promise<InitResult>;
+  train(config: RunConfig, agents: number): Promise<RunInfo>;
+  play(envId: string, seed: number): Promise<RunInfo>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  setAgents(agents: number): void;
+  select(x: number, y: number): Promise<Selection | undefined>;
+  keyDown(key: PlayKey): void;
+  keyUp(key: PlayKey): void;
+}

@@ -1,0 +1,44 @@
+import type { GpuContext } from '../gpu/context.ts';
+import type { GpuVecEnv } from '../vecenv/gpu.ts';
+
+export const ALGORITHMS = ['ppo', 'a2c', 'reinforce'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/** What the page asks the worker to run. */
+export interface RunConfig {
+  envId: string;
+  algo: Algorithm;
+  numEnvs: number;
+  seed: number;
+}
+
+/** Progress as the page shows it. */
+export interface TrainerStats {
+  /** Env steps taken so far, over all envs (numEnvs × steps per env). */
+  steps: number;
+  /** Episodes ended so far, over all envs. */
+  episodes: number;
+  /** Mean return of the episodes ended since the previous stats() call; NaN when none did. */
+  meanReturn: number;
+}
+
+/**
+ * What the GPU-owner worker (src/web/worker.ts) drives. The worker calls iterate() from its loop,
+ * draws agent frames from vecEnv's buffers after it, and polls stats() a few times per second
+ * (never two calls at once). Nothing here may wait on the GPU except stats().
+ */
+export interface Trainer {
+  /** The envs being trained; the renderer reads vecEnv.buffers.obs / .state (no readback). */
+  readonly vecEnv: GpuVecEnv;
+  /** Encodes and submits one iteration (a rollout and its updates); must not await. */
+  iterate(): void;
+  /** Reads back a few numbers; may lag the submitted work by an iteration or two. */
+  stats(): Promise<TrainerStats>;
+  /** For the enlarged agent: its policy's action probabilities and value estimate, when known. */
+  inspect?(agent: number): Promise<{ probabilities: number[]; value: number } | undefined>;
+  /** Frees GPU buffers (not the device, which the worker owns). */
+  destroy(): void;
+}
+
+/** Makes a trainer for a run on the worker's device; the trainer creates its own GpuVecEnv. */
+export type TrainerFactory = (ctx: GpuContext, config: RunConfig) => Trainer | Promise<Trainer>;

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ENV_IDS, getEnv } from '../envs/index.ts';
+import { BACKGROUND, GRID_LINE } from '../src/render/grid-frame.ts';
+import { agentLayout } from '../src/web/render/layout.ts';
+import { buildAndServe, countColour, decodePng, launch, openPage, readStat, SCREENSHOTS, type Rgb, type Site } from './e2e/harness.ts';
+
+// The browser demo end to end: the built site in headless Chromium with WebGPU (SwiftShader on a
+// machine without a GPU). Each test opens its own page and fails on any console error.
+
+let site: Site;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await buildAndServe();
+  browser = await launch();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function ready(page: Page, state = 'idle'): Promise<void> {
+  await page.waitForFunction((expected) => document.body.dataset.state === expected, state, { timeout: 60_000 });
+}
+
+describe('the demo page', () => {
+  test('loads with every env and algorithm, the live figures and the GPU named, and no console errors', async () => {
+    const { page, errors } = await openPage(browser, site.url);
+    await ready(page);
+    expect(await page.locator('#env option').allTextContents()).toEqual(ENV_IDS);
+    expect(await page.locator('#algo option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['ppo', 'a2c', 'reinforce']);
+    for (const name of ['steps', 'steps-per-sec', 'episodes', 'mean-return']) await expect(page.locator(`[data-stat="${name}"]`).count()).resolves.toBe(1);
+    expect(await page.locator('#status').textContent()).toMatch(/^GPU: .+\. Renderer: WebGPU/);
+    expect(await page.locator('#no-webgpu').isHidden()).toBe(true);
+    await page.waitForTimeout(500);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a random-action run of Breakout from URL parameters animates the agent grid in the MinAtar palette', async () => {
+    const agents = 16;
+    const { page, errors } = await openPage(browser, `${site.url}?env=minatar/breakout&algo=ppo&envs=256&seed=3&agents=${agents}&autostart=1`);
+    await ready(page, 'running');
+    expect(await page.locator('#env').inputValue()).toBe('minatar/breakout');
+    // Random Breakout loses the ball within a few dozen steps, so episodes end early.
+    await page.waitForFunction(() => Number(document.querySelector('[data-stat="episodes"]')?.textContent) > 0, null, { timeout: 120_000 });
+    const steps = await readStat(page, 'steps');
+    expect(steps).toBeGreaterThan(0);
+    expect(steps % 256).toBe(0);
+    expect(await readStat(page, 'steps-per-sec')).toBeGreaterThan(0);
+    expect(Number.isFinite(await readStat(page, 'mean-return'))).toBe(true);
+    await page.waitForFunction((before) => Number(document.querySelector('[data-stat="steps"]')?.textContent) > before, steps, { timeout: 60_000 });
+
+    // Enlarge agent 5 by clicking its tile.
+    const layout = agentLayout(agents);
+    const tile = layout.tiles[5];
+    await page.locator('#agents-canvas').click({ position: { x: tile.x + tile.size / 2, y: tile.y + tile.size / 2 } });
+    await expect.poll(() => page.locator('#focus-title').textContent()).toBe('Agent 5');
+
+    await page.screenshot({ path: join(SCREENSHOTS, 'breakout-random.png') });
+    const box = (await page.locator('#agents-canvas').boundingBox())!;
+    const clip = { x: Math.round(box.x), y: Math.round(box.y), width: 980, height: 640 };
+    const image = await decodePng(page, await page.screenshot({ clip }));
+    expect([image.width, image.height]).toEqual([980, 640]);
+    const palette = getEnv('minatar/breakout').spec.palette! as readonly Rgb[];
+    const [paddle, , , brick] = palette;
+    for (const [i, { x, y, size }] of layout.tiles.entries()) {
+      const cell = size / 10;
+      const count = (rgb: Rgb, row0: number, row1: number) => countColour(image, rgb, x, y + row0 * cell, x + size, y + row1 * cell);
+      // Bricks fill rows 1–3 at the start of every episode; random play clears only a few.
+      expect(count(brick, 1, 4), `bricks in tile ${i}`).toBeGreaterThan(12 * (cell - 1) ** 2);
+      expect(count(brick, 4, 10), `no bricks below row 3 in tile ${i}`).toBe(0);
+      // The paddle is one cell of the bottom row.
+      expect(count(paddle, 9, 10), `paddle in tile ${i}`).toBeGreaterThanOrEqual((cell - 4) ** 2); // the selection outline may cover an edge
+      expect(count(paddle, 0, 9), `no paddle above the bottom row in tile ${i}`).toBe(0);
+      expect(count(BACKGROUND, 0, 10), `background in tile ${i}`).toBeGreaterThan(40 * (cell - 1) ** 2);
+      expect(count(GRID_LINE, 0, 10), `grid lines in tile ${i}`).toBeGreaterThan(0);
+    }
+    const focus = layout.focus!;
+    expect(countColour(image, brick, focus.x, focus.y, focus.x + focus.size, focus.y + focus.size)).toBeGreaterThan(12 * 31 * 31);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('play mode: the arrow keys move the Breakout paddle to either wall', async () => {
+    const { page, errors } = await openPage(browser, `${site.url}?env=minatar/breakout&seed=1&mode=play&autostart=1`);
+    await ready(page, 'playing');
+    const paddle = page.locator('#play-state [data-state="paddle_x"]');
+    await expect.poll(() => paddle.textContent(), { timeout: 60_000 }).toBe('4');
+    // Without keys the paddle stays (the no-op action); held keys move it one cell per step,
+    // across episodes too (a new episode puts it back in the middle).
+    await page.waitForTimeout(600);
+    expect(await paddle.textContent()).toBe('4');
+    const steps = await readStat(page, 'steps');
+    expect(steps).toBeGreaterThan(0);
+    await page.keyboard.down('ArrowLeft');
+    await expect.poll(() => paddle.textContent(), { timeout: 30_000 }).toBe('0');
+    await page.keyboard.up('ArrowLeft');
+    await page.keyboard.down('ArrowRight');
+    await expect.poll(() => paddle.textContent(), { timeout: 30_000 }).toBe('9');
+    await page.keyboard.up('ArrowRight');
+    expect(await readStat(page, 'steps')).toBeGreaterThan(steps);
+    await page.screenshot({ path: join(SCREENSHOTS, 'breakout-play.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
