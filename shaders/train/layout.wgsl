@@ -1,7 +1,8 @@
 // The train buffer: everything a training iteration keeps between its dispatches, in sections of
 // u32 words whose offsets the host computes (TrainLayout in src/train/layout.ts) and passes as
-// overrides. Words because it holds observation words and actions beside floats, which are stored
-// as their bits. A rollout of T steps of E envs is time-major: step t of env i is row k = t·E + i.
+// overrides, each a multiple of 4. Words because it holds observation words and actions beside
+// floats, which are stored as their bits; declared as vec4s because the network's activations are
+// read four floats per load (network.wgsl), which on SwiftShader costs about what one float does. A rollout of T steps of E envs is time-major: step t of env i is row k = t·E + i.
 //
 //   RO_OBS         T·E × OBS_WORDS_IN  observation words the action was chosen on
 //   RO_ACTIONS     T·E                 action (choice index)
@@ -13,7 +14,8 @@
 //   RO_RETURNS     T·E f32             value targets
 //   RO_LAST_VALUES E f32               V of the observation after the rollout
 //   RO_FINAL_WORDS E × OBS_WORDS_IN    a final observation being evaluated
-//   RO_SCRATCH     rows × ACT_STRIDE    network activations (an env's in the rollout, a sample's in the update)
+//   RO_SCRATCH     rows × ACT_STRIDE    network activations (an env's in the rollout, a sample's in the
+//                                      update, four samples interleaved: see network.wgsl)
 //   RO_DZ          minibatch rows × ACT_STRIDE  gradient of the loss with respect to each stage's z
 //   RO_ROW_STATS   minibatch rows × 5 f32  each sample's loss terms (see loss.wgsl)
 //   RO_LOSS_STATS  5 f32               their means over the latest minibatch
@@ -37,12 +39,29 @@ override RO_LOSS_STATS: u32;
 
 const ROW_STATS: u32 = 5u;
 
-@group(1) @binding(2) var<storage, read_write> train: array<u32>;
+@group(1) @binding(2) var<storage, read_write> train: array<vec4<u32>>;
+
+fn load_w(k: u32) -> u32 {
+  return train[k >> 2u][k & 3u];
+}
+
+fn store_w(k: u32, v: u32) {
+  train[k >> 2u][k & 3u] = v;
+}
 
 fn load_f(k: u32) -> f32 {
-  return bitcast<f32>(train[k]);
+  return bitcast<f32>(load_w(k));
 }
 
 fn store_f(k: u32, v: f32) {
-  train[k] = bitcast<u32>(v);
+  store_w(k, bitcast<u32>(v));
+}
+
+// The four floats at word 4·v.
+fn load4(v: u32) -> vec4<f32> {
+  return bitcast<vec4<f32>>(train[v]);
+}
+
+fn store4(v: u32, x: vec4<f32>) {
+  train[v] = bitcast<vec4<u32>>(x);
 }

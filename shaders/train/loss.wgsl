@@ -1,9 +1,10 @@
 // Every sample of the current minibatch: forward pass, loss terms, and the backward pass from the
 // loss to the gradient dz of each stage's pre-activation output, left in RO_DZ for
-// parameter_gradients. One invocation per sample. Composed after update.wgsl.
+// parameter_gradients. One invocation per four samples (a quad, network.wgsl), the loss worked out
+// for the four at once as vec4s. Composed after update.wgsl.
 // Losses as ppoObjective and policyGradientObjective in src/nn/reference.ts, each a mean over the
 // minibatch: loss = policy − ENT_COEF · entropy + VF_COEF · value.
-// Grid: ⌈MINIBATCH_ROWS / 64⌉.
+// Grid: ⌈⌈MINIBATCH_ROWS / 4⌉ / 64⌉.
 
 const LOSS_PPO: u32 = 0u;
 // −Â log π with the rollout's advantages (A2C, REINFORCE).
@@ -31,6 +32,11 @@ fn workgroup_sum(local_index: u32, x: f32) -> f32 {
   return total;
 }
 
+// The floats at section + k of each of the four rows k.
+fn gather_f(section: u32, k: vec4<u32>) -> vec4<f32> {
+  return vec4(load_f(section + k.x), load_f(section + k.y), load_f(section + k.z), load_f(section + k.w));
+}
+
 @compute @workgroup_size(WORKGROUP)
 fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local_invocation_index) local_index: u32) {
   let n = MINIBATCH_ROWS;
@@ -54,101 +60,97 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
     deviation = sqrt(workgroup_sum(local_index, squares) / f32(n - 1u));
   }
 
-  let r = id.x;
-  if (r >= n) {
+  let q = id.x;
+  if (q >= blocks_of(n)) {
     return;
   }
-  let k = minibatch_row(shuffle, r);
-  let row_at = RO_SCRATCH + r * ACT_STRIDE;
-  let dz_at = RO_DZ + r * ACT_STRIDE;
-  net_load_input(row_at, RO_OBS + k * OBS_WORDS_IN);
-  net_forward(row_at);
-  let log_norm = log_normalizer(row_at);
-  let action = train[RO_ACTIONS + k];
-  let log_prob = load_f(row_at + LOGITS_AT + action) - log_norm;
-  let entropy = policy_entropy(row_at, log_norm);
-  let value = net_value(row_at);
+  // The quad's samples; one past the minibatch's end stands in for the last and gets no weight.
+  let rows = 4u * q + vec4(0u, 1u, 2u, 3u);
+  let valid = rows < vec4(n);
+  let weight = select(vec4(0.0), vec4(1.0), valid);
+  let last = min(rows, vec4(n - 1u));
+  let k = vec4(minibatch_row(shuffle, last.x), minibatch_row(shuffle, last.y), minibatch_row(shuffle, last.z), minibatch_row(shuffle, last.w));
+  let quad = (RO_SCRATCH + q * 4u * ACT_STRIDE) / 4u;
+  let dz = (RO_DZ + q * 4u * ACT_STRIDE) / 4u;
+  quad_load_input(quad, RO_OBS + k * OBS_WORDS_IN);
+  quad_forward(quad);
+  let log_norm = quad_log_normalizer(quad);
+  let action = vec4(load_w(RO_ACTIONS + k.x), load_w(RO_ACTIONS + k.y), load_w(RO_ACTIONS + k.z), load_w(RO_ACTIONS + k.w));
+  var log_prob = vec4(0.0);
+  for (var a = 0u; a < NUM_LOGITS; a++) {
+    log_prob = select(log_prob, load4(quad + LOGITS_AT + a) - log_norm, action == vec4(a));
+  }
+  let entropy = quad_entropy(quad, log_norm);
+  var value = vec4(0.0);
+  if (HAS_VALUE) {
+    value = load4(quad + VALUE_AT);
+  }
 
-  var advantage = load_f(RO_ADVANTAGES + k);
+  var advantage = gather_f(RO_ADVANTAGES, k);
   if (NORMALIZE_ADVANTAGES) {
     advantage = (advantage - mean) / (deviation + 1e-8);
   }
   let inv_n = 1.0 / f32(n);
   var d_log_prob = -advantage * inv_n;
   var policy_loss = -advantage * log_prob;
-  var approx_kl = 0.0;
-  var clipped = 0.0;
-  var value_loss = 0.0;
-  var d_value = 0.0;
-  let error = value - load_f(RO_RETURNS + k);
+  var approx_kl = vec4(0.0);
+  var clipped = vec4(0.0);
+  var value_loss = vec4(0.0);
+  var d_value = vec4(0.0);
+  let returns = gather_f(RO_RETURNS, k);
+  let error = value - returns;
   if (HAS_VALUE) {
     value_loss = 0.5 * error * error;
     d_value = VF_COEF * error * inv_n;
   }
   if (LOSS_KIND == LOSS_PPO) {
-    let log_ratio = log_prob - load_f(RO_LOG_PROB + k);
+    let log_ratio = log_prob - gather_f(RO_LOG_PROB, k);
     let ratio = exp(log_ratio);
     approx_kl = ratio - 1.0 - log_ratio;
-    clipped = select(0.0, 1.0, abs(ratio - 1.0) > CLIP_COEF);
+    clipped = select(vec4(0.0), vec4(1.0), abs(ratio - 1.0) > vec4(CLIP_COEF));
     let unclipped_pg = -advantage * ratio;
-    let clipped_pg = -advantage * clamp(ratio, 1.0 - CLIP_COEF, 1.0 + CLIP_COEF);
+    let clipped_pg = -advantage * clamp(ratio, vec4(1.0 - CLIP_COEF), vec4(1.0 + CLIP_COEF));
     // Where the clipped term is the larger, it is constant in the parameters.
     policy_loss = max(unclipped_pg, clipped_pg);
-    d_log_prob = select(0.0, -advantage * ratio * inv_n, unclipped_pg >= clipped_pg);
+    d_log_prob = select(vec4(0.0), -advantage * ratio * inv_n, unclipped_pg >= clipped_pg);
     if (CLIP_VALUE_LOSS) {
-      let old_value = load_f(RO_VALUES + k);
-      let clipped_error = old_value + clamp(value - old_value, -CLIP_COEF, CLIP_COEF) - load_f(RO_RETURNS + k);
-      if (error * error < clipped_error * clipped_error) {
-        value_loss = 0.5 * clipped_error * clipped_error;
-        d_value = 0.0;
-      }
+      let old_value = gather_f(RO_VALUES, k);
+      let clipped_error = old_value + clamp(value - old_value, vec4(-CLIP_COEF), vec4(CLIP_COEF)) - returns;
+      let use_clipped = error * error < clipped_error * clipped_error;
+      value_loss = select(value_loss, 0.5 * clipped_error * clipped_error, use_clipped);
+      d_value = select(d_value, vec4(0.0), use_clipped);
     }
   }
-  let d_entropy = -ENT_COEF * inv_n;
-  let stats_at = RO_ROW_STATS + r * ROW_STATS;
-  store_f(stats_at, policy_loss);
-  store_f(stats_at + 1u, value_loss);
-  store_f(stats_at + 2u, entropy);
-  store_f(stats_at + 3u, approx_kl);
-  store_f(stats_at + 4u, clipped);
+  d_log_prob *= weight;
+  d_value *= weight;
+  let d_entropy = -ENT_COEF * inv_n * weight;
+  for (var lane = 0u; lane < 4u; lane++) {
+    if (valid[lane]) {
+      let stats_at = RO_ROW_STATS + rows[lane] * ROW_STATS;
+      store_f(stats_at, policy_loss[lane]);
+      store_f(stats_at + 1u, value_loss[lane]);
+      store_f(stats_at + 2u, entropy[lane]);
+      store_f(stats_at + 3u, approx_kl[lane]);
+      store_f(stats_at + 4u, clipped[lane]);
+    }
+  }
 
   // dz of the outputs: logits (∂log π_a/∂l_k = [k = a] − p_k, ∂H/∂l_k = −p_k (log p_k + H)) and
   // value; zero elsewhere, for the stages below to add into.
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = program.stages[s];
-    for (var o = 0u; o < st.outputs; o++) {
-      store_f(dz_at + st.output_at + o, 0.0);
+    for (var o = 0u; o < padded_width(st.outputs); o++) {
+      store4(dz + st.output_at + o, vec4(0.0));
     }
   }
   for (var a = 0u; a < NUM_LOGITS; a++) {
-    let log_p = load_f(row_at + LOGITS_AT + a) - log_norm;
+    let log_p = load4(quad + LOGITS_AT + a) - log_norm;
     let p = exp(log_p);
-    let indicator = select(0.0, 1.0, a == action);
-    store_f(dz_at + LOGITS_AT + a, d_log_prob * (indicator - p) - d_entropy * p * (log_p + entropy));
+    let indicator = select(vec4(0.0), vec4(1.0), action == vec4(a));
+    store4(dz + LOGITS_AT + a, d_log_prob * (indicator - p) - d_entropy * p * (log_p + entropy));
   }
   if (HAS_VALUE) {
-    store_f(dz_at + VALUE_AT, d_value);
+    store4(dz + VALUE_AT, d_value);
   }
-
-  // Stages in reverse (consumers before the stage they read): finish this stage's dz with act′,
-  // then add Wᵀ dz into the dz of the stage it reads.
-  for (var s = NUM_STAGES; s > 0u; s--) {
-    let st = program.stages[s - 1u];
-    if (st.activation != ACT_NONE) {
-      for (var o = 0u; o < st.outputs; o++) {
-        let y = load_f(row_at + st.output_at + o);
-        store_f(dz_at + st.output_at + o, load_f(dz_at + st.output_at + o) * activation_slope(y, st.activation));
-      }
-    }
-    if (st.input_stage >= 0) {
-      let below = program.stages[u32(st.input_stage)];
-      for (var j = 0u; j < st.inputs; j++) {
-        var acc = 0.0;
-        for (var o = 0u; o < st.outputs; o++) {
-          acc += net_params[st.weight + o * st.inputs + j] * load_f(dz_at + st.output_at + o);
-        }
-        store_f(dz_at + st.input_at + j, load_f(dz_at + st.input_at + j) + acc);
-      }
-    }
-  }
+  quad_backward(quad, dz);
 }

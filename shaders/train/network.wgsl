@@ -1,97 +1,101 @@
-// The policy-value network, run by one invocation per row (an env in the rollout, a sample in the
-// update), as a program of dense stages read from a uniform table (src/train/program.ts). These
-// networks are small (CartPole's two 64-64 torsos are 9k parameters): one invocation computing a
-// whole row keeps the work of a step in one dispatch, where a kernel per layer would pay a dispatch
+// The policy-value network as the program of dense stages in program.wgsl, run on rows of scratch in
+// the train buffer: the observation as floats at 0, then each stage's output after its activation at
+// stage.output_at, each vector padded with a 1 (which carries the bias) and zeros to a multiple of 4.
+// These networks are small (CartPole's two 64-64 torsos are 9k parameters): one invocation computing
+// whole rows keeps the work of a step in one dispatch, where a kernel per layer would pay a dispatch
 // per layer per step.
 //
-// Each row owns ACT_STRIDE floats of scratch in the train buffer (shaders/train/layout.wgsl, composed
-// before this): the observation as floats at 0, then each stage's output after its activation at
-// stage.output_at. The update kernels keep a second area of the same shape with the loss's gradient
-// with respect to each stage's pre-activation output (dz).
+// Two arrangements of the scratch. The rollout runs one env per invocation (few envs must still
+// spread over invocations), a row's floats consecutive, so one vec4 load of the row serves four
+// inputs and one of the packed weights four outputs. The update kernels run four samples per
+// invocation ("a quad"), their floats interleaved (float j of sample q at 4·j + q), so each weight
+// load serves four samples and each activation load four outputs. On SwiftShader, where a storage
+// load costs what tens of multiply-adds do, this cuts the loads per multiply-add from 2 to 1/8.
+// The update kernels keep a second area of the same shape with the loss's gradient with respect to
+// each stage's pre-activation output (dz).
+// Composed after layout.wgsl and program.wgsl.
 
-struct Stage {
-  inputs: u32,
-  outputs: u32,
-  // In float32 elements from the start of the parameter buffer: W [outputs, inputs], b [outputs].
-  weight: u32,
-  bias: u32,
-  // Row scratch offsets of the input and output vectors.
-  input_at: u32,
-  output_at: u32,
-  // ACT_NONE, ACT_TANH or ACT_RELU, applied to this stage's output.
-  activation: u32,
-  // The stage whose output is this one's input, or −1 for the observation.
-  input_stage: i32,
-}
-
-const MAX_STAGES: u32 = 16u;
-const ACT_NONE: u32 = 0u;
-const ACT_TANH: u32 = 1u;
-const ACT_RELU: u32 = 2u;
-
-struct NetProgram {
-  stages: array<Stage, MAX_STAGES>,
-}
-
-override NUM_STAGES: u32;
 // Floats of one observation (the network's input width), and its words in the train buffer.
 override INPUT_SIZE: u32;
 override OBS_WORDS_IN: u32;
 // 0: the observation words are f32; C > 0: packed MinAtar bits of C channels (src/vecenv/observation.ts).
 override OBS_BIT_CHANNELS: u32 = 0u;
+// Floats of scratch per row (a multiple of 4).
 override ACT_STRIDE: u32;
 override NUM_LOGITS: u32;
 override LOGITS_AT: u32;
 override HAS_VALUE: bool;
 override VALUE_AT: u32 = 0u;
 
-@group(1) @binding(0) var<uniform> program: NetProgram;
-@group(1) @binding(1) var<storage, read> net_params: array<f32>;
+// pack.wgsl's arrangement of the parameters.
+@group(1) @binding(1) var<storage, read> weights: array<vec4<f32>>;
 
-fn activate(x: f32, kind: u32) -> f32 {
+fn activate(x: vec4<f32>, kind: u32) -> vec4<f32> {
   // SwiftShader's tanh returns NaN beyond |x| ≈ 89; tanh(±10) already rounds to ±1.
-  return select(select(x, max(x, 0.0), kind == ACT_RELU), tanh(clamp(x, -10.0, 10.0)), kind == ACT_TANH);
+  return select(select(x, max(x, vec4(0.0)), kind == ACT_RELU), tanh(clamp(x, vec4(-10.0), vec4(10.0))), kind == ACT_TANH);
 }
 
 // act′ from the output y = act(x): relu′ = [y > 0], tanh′ = 1 − y².
-fn activation_slope(y: f32, kind: u32) -> f32 {
-  return select(select(1.0, select(0.0, 1.0, y > 0.0), kind == ACT_RELU), 1.0 - y * y, kind == ACT_TANH);
+fn activation_slope(y: vec4<f32>, kind: u32) -> vec4<f32> {
+  return select(select(vec4(1.0), select(vec4(0.0), vec4(1.0), y > vec4(0.0)), kind == ACT_RELU), 1.0 - y * y, kind == ACT_TANH);
 }
 
-// Expands the observation words at words_at into the row's input floats.
-fn net_load_input(row_at: u32, words_at: u32) {
+// Input j of the observation whose words are at words_at.
+fn observation_input(words_at: u32, j: u32) -> f32 {
   if (OBS_BIT_CHANNELS == 0u) {
-    for (var j = 0u; j < INPUT_SIZE; j++) {
-      train[row_at + j] = train[words_at + j];
-    }
-    return;
+    return load_f(words_at + j);
   }
   // Input j is cell k = j / C, channel c = j % C ([row][col][channel] order). (The max keeps the
   // constant-folded division of the f32 variant, where this is dead code, defined.)
   let channels = max(OBS_BIT_CHANNELS, 1u);
-  for (var j = 0u; j < INPUT_SIZE; j++) {
-    let k = j / channels;
-    let c = j % channels;
-    let word = train[words_at + c * 4u + (k >> 5u)];
-    store_f(row_at + j, f32((word >> (k & 31u)) & 1u));
+  let k = j / channels;
+  let c = j % channels;
+  return f32((load_w(words_at + c * 4u + (k >> 5u)) >> (k & 31u)) & 1u);
+}
+
+// Float j of the padded input vector.
+fn padded_input(words_at: u32, j: u32) -> f32 {
+  if (j < INPUT_SIZE) {
+    return observation_input(words_at, j);
+  }
+  return select(0.0, 1.0, j == INPUT_SIZE);
+}
+
+// --- One row per invocation (the rollout); row4 is the row's first vec4 in the train buffer. ---
+
+fn row_load_input(row4: u32, words_at: u32) {
+  for (var j4 = 0u; j4 < padded_width(INPUT_SIZE) / 4u; j4++) {
+    let j = 4u * j4;
+    store4(row4 + j4, vec4(padded_input(words_at, j), padded_input(words_at, j + 1u), padded_input(words_at, j + 2u), padded_input(words_at, j + 3u)));
   }
 }
 
-fn net_forward(row_at: u32) {
+fn row_forward(row4: u32) {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = program.stages[s];
-    for (var o = 0u; o < st.outputs; o++) {
-      var acc = net_params[st.bias + o];
-      let w = st.weight + o * st.inputs;
-      for (var j = 0u; j < st.inputs; j++) {
-        acc += net_params[w + j] * load_f(row_at + st.input_at + j);
+    let output_blocks = blocks_of(st.outputs);
+    let x_at = row4 + st.input_at / 4u;
+    let y_at = row4 + st.output_at / 4u;
+    for (var o4 = 0u; o4 < output_blocks; o4++) {
+      var acc = vec4(0.0);
+      for (var j4 = 0u; j4 < padded_width(st.inputs) / 4u; j4++) {
+        let x = load4(x_at + j4);
+        let w = st.forward + 4u * j4 * output_blocks + o4;
+        acc += weights[w] * x.x + weights[w + output_blocks] * x.y + weights[w + 2u * output_blocks] * x.z + weights[w + 3u * output_blocks] * x.w;
       }
-      store_f(row_at + st.output_at + o, activate(acc, st.activation));
+      // The padding outputs come out act(0) = 0.
+      store4(y_at + o4, activate(acc, st.activation));
+    }
+    // The 1 after the outputs, for the bias of the stages reading them.
+    if ((st.outputs & 3u) == 0u) {
+      store4(y_at + output_blocks, vec4(1.0, 0.0, 0.0, 0.0));
+    } else {
+      store_f(4u * row4 + st.output_at + st.outputs, 1.0);
     }
   }
 }
 
-fn net_value(row_at: u32) -> f32 {
+fn row_value(row_at: u32) -> f32 {
   if (HAS_VALUE) {
     return load_f(row_at + VALUE_AT);
   }
@@ -109,16 +113,6 @@ fn log_normalizer(row_at: u32) -> f32 {
     sum += exp(load_f(row_at + LOGITS_AT + k) - m);
   }
   return m + log(sum);
-}
-
-// The entropy −Σ p log p of the row's policy, given log_normalizer.
-fn policy_entropy(row_at: u32, log_norm: f32) -> f32 {
-  var h = 0.0;
-  for (var k = 0u; k < NUM_LOGITS; k++) {
-    let log_p = load_f(row_at + LOGITS_AT + k) - log_norm;
-    h -= exp(log_p) * log_p;
-  }
-  return h;
 }
 
 // Inversion, as categoricalSample in src/nn/reference.ts: the smallest a with u < p₀ + … + p_a,
@@ -148,4 +142,104 @@ fn policy_greedy(row_at: u32) -> u32 {
     }
   }
   return best;
+}
+
+// --- Four rows per invocation (the update kernels); quad is the quad's first vec4, and vector
+// element j of its four rows is the vec4 at quad + j. ---
+
+fn quad_load_input(quad: u32, words_at: vec4<u32>) {
+  for (var j = 0u; j < padded_width(INPUT_SIZE); j++) {
+    store4(quad + j, vec4(padded_input(words_at.x, j), padded_input(words_at.y, j), padded_input(words_at.z, j), padded_input(words_at.w, j)));
+  }
+}
+
+fn quad_forward(quad: u32) {
+  for (var s = 0u; s < NUM_STAGES; s++) {
+    let st = program.stages[s];
+    let output_blocks = blocks_of(st.outputs);
+    let x_at = quad + st.input_at;
+    let y_at = quad + st.output_at;
+    for (var o4 = 0u; o4 < output_blocks; o4++) {
+      var a0 = vec4(0.0);
+      var a1 = vec4(0.0);
+      var a2 = vec4(0.0);
+      var a3 = vec4(0.0);
+      // Through j = inputs, the 1 that picks up the bias.
+      for (var j = 0u; j <= st.inputs; j++) {
+        let x = load4(x_at + j);
+        let w = weights[st.forward + j * output_blocks + o4];
+        a0 += w.x * x;
+        a1 += w.y * x;
+        a2 += w.z * x;
+        a3 += w.w * x;
+      }
+      let y = y_at + 4u * o4;
+      store4(y, activate(a0, st.activation));
+      store4(y + 1u, activate(a1, st.activation));
+      store4(y + 2u, activate(a2, st.activation));
+      store4(y + 3u, activate(a3, st.activation));
+    }
+    for (var k = st.outputs; k < padded_width(st.outputs); k++) {
+      store4(y_at + k, vec4(select(0.0, 1.0, k == st.outputs)));
+    }
+  }
+}
+
+fn quad_log_normalizer(quad: u32) -> vec4<f32> {
+  var m = load4(quad + LOGITS_AT);
+  for (var k = 1u; k < NUM_LOGITS; k++) {
+    m = max(m, load4(quad + LOGITS_AT + k));
+  }
+  var sum = vec4(0.0);
+  for (var k = 0u; k < NUM_LOGITS; k++) {
+    sum += exp(load4(quad + LOGITS_AT + k) - m);
+  }
+  return m + log(sum);
+}
+
+// The entropy −Σ p log p of each row's policy, given quad_log_normalizer.
+fn quad_entropy(quad: u32, log_norm: vec4<f32>) -> vec4<f32> {
+  var h = vec4(0.0);
+  for (var k = 0u; k < NUM_LOGITS; k++) {
+    let log_p = load4(quad + LOGITS_AT + k) - log_norm;
+    h -= exp(log_p) * log_p;
+  }
+  return h;
+}
+
+// Each stage's dz from the dz of the outputs (logits and value) already in the quad's dz area:
+// stages in reverse (consumers before the stage they read), finishing each stage's dz with act′,
+// then adding Wᵀ dz into the dz of the stage it reads.
+fn quad_backward(quad: u32, dz: u32) {
+  for (var s = NUM_STAGES; s > 0u; s--) {
+    let st = program.stages[s - 1u];
+    if (st.activation != ACT_NONE) {
+      for (var o = 0u; o < st.outputs; o++) {
+        store4(dz + st.output_at + o, load4(dz + st.output_at + o) * activation_slope(load4(quad + st.output_at + o), st.activation));
+      }
+    }
+    if (st.input_stage >= 0) {
+      let input_blocks = blocks_of(st.inputs);
+      for (var j4 = 0u; j4 < input_blocks; j4++) {
+        var a0 = vec4(0.0);
+        var a1 = vec4(0.0);
+        var a2 = vec4(0.0);
+        var a3 = vec4(0.0);
+        for (var o = 0u; o < st.outputs; o++) {
+          let d = load4(dz + st.output_at + o);
+          let w = weights[st.backward + o * input_blocks + j4];
+          a0 += w.x * d;
+          a1 += w.y * d;
+          a2 += w.z * d;
+          a3 += w.w * d;
+        }
+        // Padding inputs get 0 added (their packed weights are 0).
+        let x = dz + st.input_at + 4u * j4;
+        store4(x, load4(x) + a0);
+        store4(x + 1u, load4(x + 1u) + a1);
+        store4(x + 2u, load4(x + 2u) + a2);
+        store4(x + 3u, load4(x + 3u) + a3);
+      }
+    }
+  }
 }

@@ -20,7 +20,7 @@ fn compute_returns(@builtin(global_invocation_id) id: vec3<u32>) {
   var next_value = select(0.0, load_f(RO_LAST_VALUES + i), BOOTSTRAP_LAST);
   for (var t = ROLLOUT_STEPS; t > 0u; t--) {
     let k = (t - 1u) * n + i;
-    let not_done = select(1.0, 0.0, train[RO_DONES + k] != 0u);
+    let not_done = select(1.0, 0.0, load_w(RO_DONES + k) != 0u);
     let value = load_f(RO_VALUES + k);
     let delta = load_f(RO_REWARDS + k) + GAMMA * not_done * next_value - value;
     next_advantage = delta + GAMMA * GAE_LAMBDA * not_done * next_advantage;

@@ -2,8 +2,8 @@
 // invocation runs its env's network forward, samples the action with the project RNG (stream
 // policy, counter (env, t) as the env's own draws) and steps the env through vecenv.wgsl's advance,
 // so auto-reset, truncation and episode statistics are exactly the VecEnv's.
-// Composed after rng.wgsl, math.wgsl, episode.wgsl, the env module, vecenv.wgsl, layout.wgsl and
-// network.wgsl. Grid: ⌈envs / WORKGROUP_SIZE⌉.
+// Composed after rng.wgsl, math.wgsl, episode.wgsl, the env module, vecenv.wgsl, layout.wgsl,
+// program.wgsl and network.wgsl. Grid: ⌈envs / WORKGROUP_SIZE⌉.
 
 override GAMMA: f32;
 // Add γ·V(final observation) to the reward of a step that was truncated but not terminated, so a
@@ -14,15 +14,15 @@ override GREEDY: bool = false;
 
 fn copy_observation(i: u32, final_obs: bool, words_at: u32) {
   for (var w = 0u; w < OBS_WORDS; w++) {
-    train[words_at + w] = select(bitcast<u32>(obs_buf[i * OBS_WORDS + w]), bitcast<u32>(final_obs_buf[i * OBS_WORDS + w]), final_obs);
+    store_w(words_at + w, select(bitcast<u32>(obs_buf[i * OBS_WORDS + w]), bitcast<u32>(final_obs_buf[i * OBS_WORDS + w]), final_obs));
   }
 }
 
 // The value of the observation whose words are at words_at, using the row's scratch.
 fn value_of(row_at: u32, words_at: u32) -> f32 {
-  net_load_input(row_at, words_at);
-  net_forward(row_at);
-  return net_value(row_at);
+  row_load_input(row_at / 4u, words_at);
+  row_forward(row_at / 4u);
+  return row_value(row_at);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -40,8 +40,8 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     let k = t * n + i;
     let words_at = RO_OBS + k * OBS_WORDS_IN;
     copy_observation(i, false, words_at);
-    net_load_input(row_at, words_at);
-    net_forward(row_at);
+    row_load_input(row_at / 4u, words_at);
+    row_forward(row_at / 4u);
     let log_norm = log_normalizer(row_at);
     var action: u32;
     if (GREEDY) {
@@ -50,9 +50,9 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
       var rng = rng_new(params.seed, STREAM_POLICY, i, ep.t + 1u);
       action = policy_sample(row_at, log_norm, rng_uniform(&rng));
     }
-    train[RO_ACTIONS + k] = action;
+    store_w(RO_ACTIONS + k, action);
     store_f(RO_LOG_PROB + k, load_f(row_at + LOGITS_AT + action) - log_norm);
-    store_f(RO_VALUES + k, net_value(row_at));
+    store_f(RO_VALUES + k, row_value(row_at));
 
     advance(i, &s, &ep, action);
     var reward = reward_buf[i];
@@ -62,7 +62,7 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
       reward += GAMMA * value_of(row_at, final_at);
     }
     store_f(RO_REWARDS + k, reward);
-    train[RO_DONES + k] = done;
+    store_w(RO_DONES + k, done);
   }
   copy_observation(i, false, final_at);
   store_f(RO_LAST_VALUES + i, value_of(row_at, final_at));

@@ -1,10 +1,12 @@
 // What the two update kernels share: the minibatch they work on and its gradient buffers.
-// A minibatch update is four dispatches: sample_gradients (loss.wgsl: every sample's forward pass,
-// loss and backward pass down to each stage's dz), parameter_gradients (param_grads.wgsl: the
-// gradient of every parameter, summed over the samples), then Adam's prepare and update. Which
+// A minibatch update is five dispatches: pack_weights (pack.wgsl), sample_gradients (loss.wgsl:
+// every sample's forward pass, loss and backward pass down to each stage's dz), parameter_gradients
+// (param_grads.wgsl: the gradient of every parameter, summed over the samples), then Adam's prepare
+// and update. Which
 // minibatch is the current one follows from Adam's step count, so a command buffer may hold a whole
 // iteration, or several.
-// Composed after rng.wgsl, shaders/nn/adam.wgsl, layout.wgsl, network.wgsl and shuffle.wgsl.
+// Composed after rng.wgsl, shaders/nn/adam.wgsl, layout.wgsl, program.wgsl, network.wgsl and
+// shuffle.wgsl.
 
 override MINIBATCH_ROWS: u32;
 override NUM_MINIBATCHES: u32;

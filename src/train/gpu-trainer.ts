@@ -79,8 +79,10 @@ interface Dispatch {
 /**
  * The training loop's GPU side: a GPU VecEnv, the network's parameters, the train buffer
  * (shaders/train/layout.wgsl) and Adam. recordIteration puts one whole iteration into a command
- * encoder, 2 + 4 · epochs · minibatches dispatches with no host round trip; the host only sets the
- * learning rate between submissions and reads small stats buffers when it wants to.
+ * encoder, 2 + 5 · epochs · minibatches dispatches with no host round trip; the host only sets the
+ * learning rate between submissions and reads small stats buffers when it wants to. The kernels
+ * read a packed copy of `params` that each recordRollout and recordMinibatchGradients (and each
+ * update within recordIteration) makes first, so the host may write `params` between submissions.
  */
 export class GpuTrainer {
   readonly vecEnv: GpuVecEnv;
@@ -95,11 +97,14 @@ export class GpuTrainer {
   readonly stepsPerIteration: number;
   readonly minibatchRows: number;
   private readonly device: GPUDevice;
+  private readonly packDispatch: Dispatch;
   private readonly rolloutDispatch: Dispatch;
   private readonly returnsDispatch: Dispatch;
   private readonly lossDispatch: Dispatch;
   private readonly gradientDispatch: Dispatch;
   readonly grads: GPUBuffer;
+  /** The parameters as the kernels read them (shaders/train/pack.wgsl), packed before every rollout and minibatch. */
+  private readonly packed: GPUBuffer;
 
   constructor(
     gpu: GpuContext,
@@ -123,7 +128,8 @@ export class GpuTrainer {
     device.queue.writeBuffer(this.params, 0, Float32Array.from(options.params ?? initParams(this.net.layout, options.env.seed)));
     this.train = createStorageBuffer(device, 'train', this.layout.words * 4);
     this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
-    const gradientWorkgroups = Math.ceil(paramCount / UPDATE_WORKGROUP);
+    this.packed = createStorageBuffer(device, 'packed weights', this.program.packedSize * 16);
+    const gradientWorkgroups = Math.ceil(this.program.gradientBlocks / UPDATE_WORKGROUP);
     const normPartials = createStorageBuffer(device, 'gradient norm partials', gradientWorkgroups * 4);
     // GpuAdam reads the norm from the partial sums; parameter_gradients writes one per workgroup.
     const reduction = { normPartials, normPartialCount: gradientWorkgroups } as GpuGradientReduction;
@@ -150,7 +156,18 @@ export class GpuTrainer {
     ]);
     const netGroup = device.createBindGroup({
       layout: netLayout,
-      entries: [programBuffer, this.params, this.train].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: [programBuffer, this.packed, this.train].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    // pack_weights writes what the net group reads, so it binds the program table alone beside them.
+    const programLayout = layoutOf('net program', [[0, storage('uniform')]]);
+    const programGroup = device.createBindGroup({ layout: programLayout, entries: [{ binding: 0, resource: { buffer: programBuffer } }] });
+    const packLayout = layoutOf('pack', [
+      [0, storage('read-only-storage')],
+      [1, storage()],
+    ]);
+    const packGroup = device.createBindGroup({
+      layout: packLayout,
+      entries: [this.params, this.packed].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
     // The VecEnv's bindings that the rollout uses: all but the action buffer (binding 4), which
     // keeps the kernel within WebGPU's default of 8 storage buffers per stage.
@@ -208,19 +225,21 @@ export class GpuTrainer {
       ENT_COEF: plan.entCoef,
       VF_COEF: plan.vfCoef,
       NORMALIZE_ADVANTAGES: plan.normalizeAdvantages ? 1 : 0,
-      PARAM_COUNT: paramCount,
+      PACKED_SIZE: p.packedSize,
+      GRADIENT_BLOCKS: p.gradientBlocks,
     };
-    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: number): Dispatch => {
+    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: number, [secondLayout, secondGroup] = [netLayout, netGroup]): Dispatch => {
       const code = composeShader(gpu.shaders, files);
-      const layout = device.createPipelineLayout({ bindGroupLayouts: [groupLayout, netLayout] });
+      const layout = device.createPipelineLayout({ bindGroupLayouts: [groupLayout, secondLayout] });
       const pipeline = computePipeline(device, { label: entryPoint, code, entryPoint, constants: declaredOverrides(code, constants), layout }, `train ${groupLayout.label}`);
-      return { pipeline, bindGroups: [group, netGroup], workgroups };
+      return { pipeline, bindGroups: [group, secondGroup], workgroups };
     };
-    const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/network.wgsl'];
+    const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/program.wgsl', 'shaders/train/network.wgsl'];
+    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, Math.ceil(p.packedSize / 64), [programLayout, programGroup]);
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
     this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / 64));
     this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
-    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(this.minibatchRows / UPDATE_WORKGROUP));
+    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / UPDATE_WORKGROUP));
     this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, gradientWorkgroups);
   }
 
@@ -232,17 +251,25 @@ export class GpuTrainer {
 
   /** One rollout of every env under the current parameters (its returns not computed). */
   recordRollout(pass: GPUComputePassEncoder): void {
+    this.record(pass, this.packDispatch);
     this.record(pass, this.rolloutDispatch);
   }
 
   /** Rollout, returns, and epochs × minibatches updates. */
   recordIteration(pass: GPUComputePassEncoder): void {
-    this.record(pass, this.rolloutDispatch);
+    this.recordRollout(pass);
     this.record(pass, this.returnsDispatch);
-    for (let update = 0; update < this.options.plan.epochs * this.options.plan.minibatches; update++) {
-      this.recordMinibatchGradients(pass);
+    for (let update = 0; update < this.updatesPerIteration; update++) {
+      // The first update's parameters are the rollout's, already packed.
+      if (update > 0) this.record(pass, this.packDispatch);
+      this.record(pass, this.lossDispatch);
+      this.record(pass, this.gradientDispatch);
       this.adam.recordUpdate(pass);
     }
+  }
+
+  private get updatesPerIteration(): number {
+    return this.options.plan.epochs * this.options.plan.minibatches;
   }
 
   /** The returns of the latest rollout. */
@@ -252,13 +279,14 @@ export class GpuTrainer {
 
   /** The current minibatch's loss and gradient (into `grads`), without the Adam update. */
   recordMinibatchGradients(pass: GPUComputePassEncoder): void {
+    this.record(pass, this.packDispatch);
     this.record(pass, this.lossDispatch);
     this.record(pass, this.gradientDispatch);
   }
 
   /** Dispatches per iteration (for the bench's dispatches-per-step figure). */
   get dispatchesPerIteration(): number {
-    return 2 + 4 * this.options.plan.epochs * this.options.plan.minibatches;
+    return 2 + 5 * this.updatesPerIteration;
   }
 
   /** Submits `iterations` iterations at this learning rate, in one command buffer. */
@@ -293,6 +321,6 @@ export class GpuTrainer {
 
   destroy(): void {
     this.vecEnv.destroy();
-    for (const buffer of [this.params, this.train, this.grads, this.adam.firstMoment, this.adam.secondMoment, this.adam.state]) buffer.destroy();
+    for (const buffer of [this.params, this.packed, this.train, this.grads, this.adam.firstMoment, this.adam.secondMoment, this.adam.state]) buffer.destroy();
   }
 }

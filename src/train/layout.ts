@@ -1,7 +1,7 @@
 /** Floats of each sample's loss terms (ROW_STATS in shaders/train/layout.wgsl). */
 export const ROW_STATS = 5;
 
-/** Offsets (u32 words) of the train buffer's sections; shaders/train/layout.wgsl describes each. */
+/** Offsets (u32 words, multiples of 4) of the train buffer's sections; shaders/train/layout.wgsl describes each. */
 export interface TrainLayout {
   sections: Record<TrainSection, number>;
   /** Total words. */
@@ -26,6 +26,8 @@ export type TrainSection =
 
 export function trainLayout(dims: { steps: number; envs: number; obsWords: number; actStride: number; minibatchRows: number }): TrainLayout {
   const rows = dims.steps * dims.envs;
+  // The update kernels run samples four at a time (shaders/train/network.wgsl).
+  const quadRows = 4 * Math.ceil(dims.minibatchRows / 4);
   const sizes: [TrainSection, number][] = [
     ['RO_OBS', rows * dims.obsWords],
     ['RO_ACTIONS', rows],
@@ -38,8 +40,8 @@ export function trainLayout(dims: { steps: number; envs: number; obsWords: numbe
     ['RO_LAST_VALUES', dims.envs],
     ['RO_FINAL_WORDS', dims.envs * dims.obsWords],
     // The rollout's rows are envs, the update's are minibatch samples; the two never overlap in time.
-    ['RO_SCRATCH', Math.max(dims.envs, dims.minibatchRows) * dims.actStride],
-    ['RO_DZ', dims.minibatchRows * dims.actStride],
+    ['RO_SCRATCH', Math.max(dims.envs, quadRows) * dims.actStride],
+    ['RO_DZ', quadRows * dims.actStride],
     ['RO_ROW_STATS', dims.minibatchRows * ROW_STATS],
     ['RO_LOSS_STATS', ROW_STATS],
   ];
@@ -47,7 +49,8 @@ export function trainLayout(dims: { steps: number; envs: number; obsWords: numbe
   let words = 0;
   for (const [name, size] of sizes) {
     sections[name] = words;
-    words += size;
+    // Aligned for the kernels' vec4 view of the buffer.
+    words += 4 * Math.ceil(size / 4);
   }
   return { sections, words };
 }

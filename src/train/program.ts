@@ -1,37 +1,49 @@
 import { InputError } from '../errors.ts';
 import type { Layer, Network } from '../nn/params.ts';
 
-/** `MAX_STAGES` and the `Stage` struct in shaders/train/network.wgsl. */
+/** `MAX_STAGES` and the `Stage` struct in shaders/train/program.wgsl. */
 export const MAX_STAGES = 16;
-const STAGE_WORDS = 8;
+const STAGE_WORDS = 12;
 const ACTIVATION_CODES = { none: 0, tanh: 1, relu: 2 } as const;
+
+/** Floats a vector of n values takes in a row's scratch: n, a 1 that carries the bias, zeros to a multiple of 4. */
+export const paddedWidth = (n: number) => 4 * Math.ceil((n + 1) / 4);
 
 /** One dense layer and the activation after it, as the fused kernels run it. */
 export interface Stage {
   inputs: number;
   outputs: number;
+  /** In floats from the start of the parameter buffer: W [outputs, inputs], b [outputs]. */
   weight: number;
   bias: number;
-  /** Offsets in a row's scratch (floats): where the input is read and the output written. */
+  /** Offsets in a row's scratch (floats, multiples of 4): where the input is read and the output written. */
   inputAt: number;
   outputAt: number;
   activation: keyof typeof ACTIVATION_CODES;
   /** The stage whose output is the input; −1 for the observation. */
   inputStage: number;
+  /** In vec4s of the packed weights (pack.wgsl): [W | b]ᵀ for the forward pass, W for the backward pass. */
+  forward: number;
+  backward: number;
+  /** The first of this stage's 4×4 blocks of [W | b] in parameter_gradients' grid. */
+  firstBlock: number;
 }
 
 /**
- * A network (src/nn/params.ts) as the table of stages that shaders/train/network.wgsl interprets,
- * one row per invocation: a row's scratch holds the observation at 0 and each stage's output after
- * it, so the whole forward pass and its backward pass need no other memory.
+ * A network (src/nn/params.ts) as the table of stages that shaders/train/network.wgsl interprets:
+ * a row's scratch holds the observation at 0 and each stage's output after it, each padded as
+ * paddedWidth, so the whole forward pass and its backward pass need no other memory.
  */
 export interface NetProgram {
   stages: Stage[];
-  /** Floats of scratch per row. */
+  /** Floats of scratch per row (a multiple of 4). */
   actStride: number;
   logitsAt: number;
   valueAt: number | null;
-  /** The uniform buffer's contents (`NetProgram` in network.wgsl). */
+  /** vec4s of packed weights, and 4×4 gradient blocks, over all stages. */
+  packedSize: number;
+  gradientBlocks: number;
+  /** The uniform buffer's contents (`NetProgram` in program.wgsl). */
   table: Uint32Array<ArrayBuffer>;
 }
 
@@ -40,14 +52,23 @@ export function netProgram(net: Network): NetProgram {
     throw new InputError('training on the GPU supports discrete actions only for now (a Gaussian policy, for Pendulum, has no fused kernels yet)');
   }
   const stages: Stage[] = [];
-  let next = net.inputSize;
+  let next = paddedWidth(net.inputSize);
+  let packed = 0;
+  let blocks = 0;
   const chain = (layers: readonly Layer[], inputStage: number): number => {
     let from = inputStage;
     for (const layer of layers) {
       if (layer.kind === 'dense') {
         const inputAt = from < 0 ? 0 : stages[from].outputAt;
-        stages.push({ inputs: layer.inputs, outputs: layer.outputs, weight: layer.weight.offset, bias: layer.bias.offset, inputAt, outputAt: next, activation: 'none', inputStage: from });
-        next += layer.outputs;
+        const { inputs, outputs } = layer;
+        const outputBlocks = Math.ceil(outputs / 4);
+        const forward = packed;
+        packed += paddedWidth(inputs) * outputBlocks;
+        const backward = from < 0 ? 0 : packed;
+        if (from >= 0) packed += outputs * Math.ceil(inputs / 4);
+        stages.push({ inputs, outputs, weight: layer.weight.offset, bias: layer.bias.offset, inputAt, outputAt: next, activation: 'none', inputStage: from, forward, backward, firstBlock: blocks });
+        blocks += outputBlocks * (paddedWidth(inputs) / 4);
+        next += paddedWidth(outputs);
         from = stages.length - 1;
       } else if (layer.kind === 'activation') {
         stages[from].activation = layer.fn;
@@ -64,14 +85,18 @@ export function netProgram(net: Network): NetProgram {
 
   const table = new Uint32Array(MAX_STAGES * STAGE_WORDS);
   stages.forEach((stage, s) => {
-    table.set([stage.inputs, stage.outputs, stage.weight, stage.bias, stage.inputAt, stage.outputAt, ACTIVATION_CODES[stage.activation]], s * STAGE_WORDS);
-    new Int32Array(table.buffer)[s * STAGE_WORDS + 7] = stage.inputStage;
+    const at = s * STAGE_WORDS;
+    table.set([stage.inputs, stage.outputs, stage.weight, stage.bias, stage.inputAt, stage.outputAt, ACTIVATION_CODES[stage.activation]], at);
+    new Int32Array(table.buffer)[at + 7] = stage.inputStage;
+    table.set([stage.forward, stage.backward, stage.firstBlock], at + 8);
   });
   return {
     stages,
     actStride: next,
     logitsAt: stages[actor].outputAt,
     valueAt: critic === null ? null : stages[critic].outputAt,
+    packedSize: packed,
+    gradientBlocks: blocks,
     table,
   };
 }

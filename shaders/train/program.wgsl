@@ -1,0 +1,48 @@
+// The network as a program of dense stages in a uniform table (src/train/program.ts), shared by the
+// kernels that run it (network.wgsl) and the one that packs its weights for them (pack.wgsl).
+
+struct Stage {
+  inputs: u32,
+  outputs: u32,
+  // In float32 elements from the start of the parameter buffer: W [outputs, inputs], b [outputs].
+  weight: u32,
+  bias: u32,
+  // Row scratch offsets (floats, multiples of 4) of the input and output vectors.
+  input_at: u32,
+  output_at: u32,
+  // ACT_NONE, ACT_TANH or ACT_RELU, applied to this stage's output.
+  activation: u32,
+  // The stage whose output is this one's input, or −1 for the observation.
+  input_stage: i32,
+  // In vec4s of the packed weights: forward [padded_width(inputs)][⌈outputs / 4⌉], the transpose of
+  // [W | b] so that one load serves four outputs; backward [outputs][⌈inputs / 4⌉], W, so that one
+  // load serves four inputs of Wᵀ dz (absent for a stage reading the observation).
+  forward: u32,
+  backward: u32,
+  // parameter_gradients' first 4×4 block of [W | b] for this stage.
+  first_block: u32,
+  unused: u32,
+}
+
+const MAX_STAGES: u32 = 16u;
+const ACT_NONE: u32 = 0u;
+const ACT_TANH: u32 = 1u;
+const ACT_RELU: u32 = 2u;
+
+struct NetProgram {
+  stages: array<Stage, MAX_STAGES>,
+}
+
+override NUM_STAGES: u32;
+
+@group(1) @binding(0) var<uniform> program: NetProgram;
+
+// Floats a vector of n values takes in a row's scratch: n, then a 1 that multiplies the bias column
+// of the packed weights, then zeros to a multiple of 4 (paddedWidth in src/train/program.ts).
+fn padded_width(n: u32) -> u32 {
+  return (n + 4u) & ~3u;
+}
+
+fn blocks_of(n: u32) -> u32 {
+  return (n + 3u) / 4u;
+}
