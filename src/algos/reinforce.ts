@@ -27,11 +27,16 @@ export const reinforceConfigSchema = z.strictObject({
 });
 export type ReinforceConfig = z.infer<typeof reinforceConfigSchema>;
 
+/**
+ * No one set of REINFORCE defaults is standard; these reach CartPole's targets here: 1,000 steps
+ * per update (2 envs × CartPole's 500-step limit) at lr 2e-3 with Adam. 8 envs at 1e-3 learned
+ * four times more slowly per step (return 33 after 100k steps, against 119 after 84k).
+ */
 export const REINFORCE_CLASSIC: ReinforceConfig = {
   totalSteps: 1_000_000,
-  numEnvs: 8,
+  numEnvs: 2,
   numSteps: 500,
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   annealLr: false,
   gamma: 0.99,
   baseline: true,
