@@ -72,8 +72,10 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
   let k = vec4(minibatch_row(shuffle, last.x), minibatch_row(shuffle, last.y), minibatch_row(shuffle, last.z), minibatch_row(shuffle, last.w));
   let quad = (RO_SCRATCH + q * 4u * ACT_STRIDE) / 4u;
   let dz = (RO_DZ + q * 4u * ACT_STRIDE) / 4u;
-  quad_load_input(quad, RO_OBS + k * OBS_WORDS_IN);
-  quad_forward(quad);
+  let words_at = RO_OBS + k * OBS_WORDS_IN;
+  // parameter_gradients reads the input from the scratch, even where the forward pass reads the words.
+  quad_load_input(quad, words_at);
+  quad_forward(quad, words_at);
   let log_norm = quad_log_normalizer(quad);
   let action = vec4(load_w(RO_ACTIONS + k.x), load_w(RO_ACTIONS + k.y), load_w(RO_ACTIONS + k.z), load_w(RO_ACTIONS + k.w));
   var log_prob = vec4(0.0);
@@ -138,7 +140,7 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
   // dz of the outputs: logits (∂log π_a/∂l_k = [k = a] − p_k, ∂H/∂l_k = −p_k (log p_k + H)) and
   // value; zero elsewhere, for the stages below to add into.
   for (var s = 0u; s < NUM_STAGES; s++) {
-    let st = program.stages[s];
+    let st = stage(s);
     for (var o = 0u; o < padded_width(st.outputs); o++) {
       store4(dz + st.output_at + o, vec4(0.0));
     }

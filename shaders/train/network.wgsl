@@ -27,8 +27,12 @@ override LOGITS_AT: u32;
 override HAS_VALUE: bool;
 override VALUE_AT: u32 = 0u;
 
-// pack.wgsl's arrangement of the parameters.
+// The stage table, then pack.wgsl's arrangement of the parameters.
 @group(1) @binding(1) var<storage, read> weights: array<vec4<f32>>;
+
+fn stage(s: u32) -> Stage {
+  return decode_stage(bitcast<vec4<u32>>(weights[3u * s]), bitcast<vec4<u32>>(weights[3u * s + 1u]), bitcast<vec4<u32>>(weights[3u * s + 2u]));
+}
 
 fn activate(x: vec4<f32>, kind: u32) -> vec4<f32> {
   // SwiftShader's tanh returns NaN beyond |x| ≈ 89; tanh(±10) already rounds to ±1.
@@ -53,6 +57,30 @@ fn observation_input(words_at: u32, j: u32) -> f32 {
   return f32((load_w(words_at + c * 4u + (k >> 5u)) >> (k & 31u)) & 1u);
 }
 
+// Σ_j x_j · [W | b]ᵀ[j][o4] over the observation's set bits j and its 1 (the bias): a packed-bits
+// input layer as sparse as the observation (a few dozen of Breakout's 400 bits are set), where the
+// dense loop would load every weight. The words are the observation's (src/vecenv/observation.ts).
+fn sparse_input_layer(st: Stage, words_at: u32, o4: u32) -> vec4<f32> {
+  let output_blocks = blocks_of(st.outputs);
+  let channels = max(OBS_BIT_CHANNELS, 1u);
+  var acc = weights[st.forward + INPUT_SIZE * output_blocks + o4];
+  for (var c = 0u; c < channels; c++) {
+    for (var w = 0u; w < 4u; w++) {
+      var bits = load_w(words_at + c * 4u + w);
+      while (bits != 0u) {
+        let j = (32u * w + countTrailingZeros(bits)) * channels + c;
+        bits &= bits - 1u;
+        acc += weights[st.forward + j * output_blocks + o4];
+      }
+    }
+  }
+  return acc;
+}
+
+fn is_sparse_input_layer(st: Stage) -> bool {
+  return OBS_BIT_CHANNELS > 0u && st.input_stage < 0;
+}
+
 // Float j of the padded input vector.
 fn padded_input(words_at: u32, j: u32) -> f32 {
   if (j < INPUT_SIZE) {
@@ -64,21 +92,29 @@ fn padded_input(words_at: u32, j: u32) -> f32 {
 // --- One row per invocation (the rollout); row4 is the row's first vec4 in the train buffer. ---
 
 fn row_load_input(row4: u32, words_at: u32) {
+  // The sparse input layer reads the words themselves.
+  if (OBS_BIT_CHANNELS > 0u) {
+    return;
+  }
   for (var j4 = 0u; j4 < padded_width(INPUT_SIZE) / 4u; j4++) {
     let j = 4u * j4;
     store4(row4 + j4, vec4(padded_input(words_at, j), padded_input(words_at, j + 1u), padded_input(words_at, j + 2u), padded_input(words_at, j + 3u)));
   }
 }
 
-fn row_forward(row4: u32) {
+fn row_forward(row4: u32, words_at: u32) {
   for (var s = 0u; s < NUM_STAGES; s++) {
-    let st = program.stages[s];
+    let st = stage(s);
     let output_blocks = blocks_of(st.outputs);
     let x_at = row4 + st.input_at / 4u;
     let y_at = row4 + st.output_at / 4u;
+    let sparse = is_sparse_input_layer(st);
     for (var o4 = 0u; o4 < output_blocks; o4++) {
       var acc = vec4(0.0);
-      for (var j4 = 0u; j4 < padded_width(st.inputs) / 4u; j4++) {
+      if (sparse) {
+        acc = sparse_input_layer(st, words_at, o4);
+      }
+      for (var j4 = 0u; j4 < select(padded_width(st.inputs) / 4u, 0u, sparse); j4++) {
         let x = load4(x_at + j4);
         let w = st.forward + 4u * j4 * output_blocks + o4;
         acc += weights[w] * x.x + weights[w + output_blocks] * x.y + weights[w + 2u * output_blocks] * x.z + weights[w + 3u * output_blocks] * x.w;
@@ -153,19 +189,28 @@ fn quad_load_input(quad: u32, words_at: vec4<u32>) {
   }
 }
 
-fn quad_forward(quad: u32) {
+fn quad_forward(quad: u32, words_at: vec4<u32>) {
   for (var s = 0u; s < NUM_STAGES; s++) {
-    let st = program.stages[s];
+    let st = stage(s);
     let output_blocks = blocks_of(st.outputs);
     let x_at = quad + st.input_at;
     let y_at = quad + st.output_at;
+    let sparse = is_sparse_input_layer(st);
     for (var o4 = 0u; o4 < output_blocks; o4++) {
       var a0 = vec4(0.0);
       var a1 = vec4(0.0);
       var a2 = vec4(0.0);
       var a3 = vec4(0.0);
+      if (sparse) {
+        // Row by row, then turned to the quad's arrangement.
+        let rows = transpose(mat4x4(sparse_input_layer(st, words_at.x, o4), sparse_input_layer(st, words_at.y, o4), sparse_input_layer(st, words_at.z, o4), sparse_input_layer(st, words_at.w, o4)));
+        a0 = rows[0];
+        a1 = rows[1];
+        a2 = rows[2];
+        a3 = rows[3];
+      }
       // Through j = inputs, the 1 that picks up the bias.
-      for (var j = 0u; j <= st.inputs; j++) {
+      for (var j = 0u; j < select(st.inputs + 1u, 0u, sparse); j++) {
         let x = load4(x_at + j);
         let w = weights[st.forward + j * output_blocks + o4];
         a0 += w.x * x;
@@ -212,7 +257,7 @@ fn quad_entropy(quad: u32, log_norm: vec4<f32>) -> vec4<f32> {
 // then adding Wᵀ dz into the dz of the stage it reads.
 fn quad_backward(quad: u32, dz: u32) {
   for (var s = NUM_STAGES; s > 0u; s--) {
-    let st = program.stages[s - 1u];
+    let st = stage(s - 1u);
     if (st.activation != ACT_NONE) {
       for (var o = 0u; o < st.outputs; o++) {
         store4(dz + st.output_at + o, load4(dz + st.output_at + o) * activation_slope(load4(quad + st.output_at + o), st.activation));

@@ -18,7 +18,7 @@ var<workgroup> squares: array<f32, WORKGROUP>;
 // Writes the block's gradients and returns their sum of squares.
 fn block_gradients(block: u32) -> f32 {
   for (var s = 0u; s < NUM_STAGES; s++) {
-    let st = program.stages[s];
+    let st = stage(s);
     let column_blocks = padded_width(st.inputs) / 4u;
     if (block < st.first_block || block >= st.first_block + blocks_of(st.outputs) * column_blocks) {
       continue;

@@ -1,5 +1,7 @@
-// The network as a program of dense stages in a uniform table (src/train/program.ts), shared by the
-// kernels that run it (network.wgsl) and the one that packs its weights for them (pack.wgsl).
+// The network as a program of dense stages in a table (src/train/program.ts) at the start of the
+// packed weights buffer, shared by the kernels that run it (network.wgsl) and the one that packs
+// the weights after it (pack.wgsl). A storage buffer rather than a uniform one: SwiftShader reads a
+// uniform array at a dynamic index about four times slower.
 
 struct Stage {
   inputs: u32,
@@ -14,7 +16,7 @@ struct Stage {
   activation: u32,
   // The stage whose output is this one's input, or −1 for the observation.
   input_stage: i32,
-  // In vec4s of the packed weights: forward [padded_width(inputs)][⌈outputs / 4⌉], the transpose of
+  // In vec4s from the start of the packed weights buffer: forward [padded_width(inputs)][⌈outputs / 4⌉], the transpose of
   // [W | b] so that one load serves four outputs; backward [outputs][⌈inputs / 4⌉], W, so that one
   // load serves four inputs of Wᵀ dz (absent for a stage reading the observation).
   forward: u32,
@@ -29,13 +31,12 @@ const ACT_NONE: u32 = 0u;
 const ACT_TANH: u32 = 1u;
 const ACT_RELU: u32 = 2u;
 
-struct NetProgram {
-  stages: array<Stage, MAX_STAGES>,
-}
-
 override NUM_STAGES: u32;
 
-@group(1) @binding(0) var<uniform> program: NetProgram;
+// Stage s from its three vec4s in the table.
+fn decode_stage(a: vec4<u32>, b: vec4<u32>, c: vec4<u32>) -> Stage {
+  return Stage(a.x, a.y, a.z, a.w, b.x, b.y, b.z, bitcast<i32>(b.w), c.x, c.y, c.z, c.w);
+}
 
 // Floats a vector of n values takes in a row's scratch: n, then a 1 that multiplies the bias column
 // of the packed weights, then zeros to a multiple of 4 (paddedWidth in src/train/program.ts).

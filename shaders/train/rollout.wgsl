@@ -21,7 +21,7 @@ fn copy_observation(i: u32, final_obs: bool, words_at: u32) {
 // The value of the observation whose words are at words_at, using the row's scratch.
 fn value_of(row_at: u32, words_at: u32) -> f32 {
   row_load_input(row_at / 4u, words_at);
-  row_forward(row_at / 4u);
+  row_forward(row_at / 4u, words_at);
   return row_value(row_at);
 }
 
@@ -41,7 +41,7 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     let words_at = RO_OBS + k * OBS_WORDS_IN;
     copy_observation(i, false, words_at);
     row_load_input(row_at / 4u, words_at);
-    row_forward(row_at / 4u);
+    row_forward(row_at / 4u, words_at);
     let log_norm = log_normalizer(row_at);
     var action: u32;
     if (GREEDY) {

@@ -73,7 +73,7 @@ const LOSS_KINDS = { ppo: 0, 'policy-gradient': 1 } as const;
 interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroups: GPUBindGroup[];
-  workgroups: number;
+  workgroups: number | [number, number];
 }
 
 /**
@@ -129,6 +129,7 @@ export class GpuTrainer {
     this.train = createStorageBuffer(device, 'train', this.layout.words * 4);
     this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
     this.packed = createStorageBuffer(device, 'packed weights', this.program.packedSize * 16);
+    device.queue.writeBuffer(this.packed, 0, this.program.table);
     const gradientWorkgroups = Math.ceil(this.program.gradientBlocks / UPDATE_WORKGROUP);
     const normPartials = createStorageBuffer(device, 'gradient norm partials', gradientWorkgroups * 4);
     // GpuAdam reads the norm from the partial sums; parameter_gradients writes one per workgroup.
@@ -143,24 +144,17 @@ export class GpuTrainer {
       config: plan.adam ?? ADAM_DEFAULTS,
     });
 
-    const programBuffer = device.createBuffer({ label: 'net program', size: this.program.table.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(programBuffer, 0, this.program.table);
-
     const storage = (type: GPUBufferBindingType = 'storage') => ({ buffer: { type } });
     const layoutOf = (label: string, entries: [number, { buffer: { type: GPUBufferBindingType } }][]) =>
       device.createBindGroupLayout({ label, entries: entries.map(([binding, resource]) => ({ binding, visibility: GPUShaderStage.COMPUTE, ...resource })) });
     const netLayout = layoutOf('net', [
-      [0, storage('uniform')],
       [1, storage('read-only-storage')],
       [2, storage()],
     ]);
     const netGroup = device.createBindGroup({
       layout: netLayout,
-      entries: [programBuffer, this.packed, this.train].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: [this.packed, this.train].map((buffer, k) => ({ binding: k + 1, resource: { buffer } })),
     });
-    // pack_weights writes what the net group reads, so it binds the program table alone beside them.
-    const programLayout = layoutOf('net program', [[0, storage('uniform')]]);
-    const programGroup = device.createBindGroup({ layout: programLayout, entries: [{ binding: 0, resource: { buffer: programBuffer } }] });
     const packLayout = layoutOf('pack', [
       [0, storage('read-only-storage')],
       [1, storage()],
@@ -225,17 +219,16 @@ export class GpuTrainer {
       ENT_COEF: plan.entCoef,
       VF_COEF: plan.vfCoef,
       NORMALIZE_ADVANTAGES: plan.normalizeAdvantages ? 1 : 0,
-      PACKED_SIZE: p.packedSize,
       GRADIENT_BLOCKS: p.gradientBlocks,
     };
-    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: number, [secondLayout, secondGroup] = [netLayout, netGroup]): Dispatch => {
+    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: Dispatch['workgroups'], [secondLayout, secondGroup] = [netLayout, netGroup]): Dispatch => {
       const code = composeShader(gpu.shaders, files);
       const layout = device.createPipelineLayout({ bindGroupLayouts: [groupLayout, secondLayout] });
       const pipeline = computePipeline(device, { label: entryPoint, code, entryPoint, constants: declaredOverrides(code, constants), layout }, `train ${groupLayout.label}`);
       return { pipeline, bindGroups: [group, secondGroup], workgroups };
     };
     const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/program.wgsl', 'shaders/train/network.wgsl'];
-    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, Math.ceil(p.packedSize / 64), [programLayout, programGroup]);
+    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, [Math.ceil(p.largestPackedStage / 64), p.stages.length], [emptyLayout, emptyGroup]);
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
     this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / 64));
     this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
@@ -246,7 +239,8 @@ export class GpuTrainer {
   private record(pass: GPUComputePassEncoder, { pipeline, bindGroups, workgroups }: Dispatch): void {
     pass.setPipeline(pipeline);
     bindGroups.forEach((group, index) => pass.setBindGroup(index, group));
-    pass.dispatchWorkgroups(workgroups);
+    const [x, y = 1] = typeof workgroups === 'number' ? [workgroups] : workgroups;
+    pass.dispatchWorkgroups(x, y);
   }
 
   /** One rollout of every env under the current parameters (its returns not computed). */

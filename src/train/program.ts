@@ -4,6 +4,8 @@ import type { Layer, Network } from '../nn/params.ts';
 /** `MAX_STAGES` and the `Stage` struct in shaders/train/program.wgsl. */
 export const MAX_STAGES = 16;
 const STAGE_WORDS = 12;
+/** vec4s of the stage table at the start of the packed weights buffer. */
+const TABLE_VEC4S = (MAX_STAGES * STAGE_WORDS) / 4;
 const ACTIVATION_CODES = { none: 0, tanh: 1, relu: 2 } as const;
 
 /** Floats a vector of n values takes in a row's scratch: n, a 1 that carries the bias, zeros to a multiple of 4. */
@@ -22,7 +24,7 @@ export interface Stage {
   activation: keyof typeof ACTIVATION_CODES;
   /** The stage whose output is the input; −1 for the observation. */
   inputStage: number;
-  /** In vec4s of the packed weights (pack.wgsl): [W | b]ᵀ for the forward pass, W for the backward pass. */
+  /** In vec4s of the packed weights buffer (pack.wgsl): [W | b]ᵀ for the forward pass, W for the backward pass. */
   forward: number;
   backward: number;
   /** The first of this stage's 4×4 blocks of [W | b] in parameter_gradients' grid. */
@@ -40,10 +42,12 @@ export interface NetProgram {
   actStride: number;
   logitsAt: number;
   valueAt: number | null;
-  /** vec4s of packed weights, and 4×4 gradient blocks, over all stages. */
+  /** vec4s of the packed weights buffer (the table included), and the most of one stage. */
   packedSize: number;
+  largestPackedStage: number;
+  /** 4×4 gradient blocks over all stages. */
   gradientBlocks: number;
-  /** The uniform buffer's contents (`NetProgram` in program.wgsl). */
+  /** The stage table, the start of the packed weights buffer (program.wgsl). */
   table: Uint32Array<ArrayBuffer>;
 }
 
@@ -53,7 +57,7 @@ export function netProgram(net: Network): NetProgram {
   }
   const stages: Stage[] = [];
   let next = paddedWidth(net.inputSize);
-  let packed = 0;
+  let packed = TABLE_VEC4S;
   let blocks = 0;
   const chain = (layers: readonly Layer[], inputStage: number): number => {
     let from = inputStage;
@@ -96,6 +100,7 @@ export function netProgram(net: Network): NetProgram {
     logitsAt: stages[actor].outputAt,
     valueAt: critic === null ? null : stages[critic].outputAt,
     packedSize: packed,
+    largestPackedStage: Math.max(...stages.map((stage, s) => (s + 1 < stages.length ? stages[s + 1].forward : packed) - stage.forward)),
     gradientBlocks: blocks,
     table,
   };
