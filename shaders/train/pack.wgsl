@@ -1,8 +1,8 @@
 // The network's weights rearranged for the kernels that run it (the forward and backward layouts of
-// Stage in program.wgsl), one invocation per packed vec4, zeros in the padding, after the stage
-// table that the host writes there once. Run before every
+// Stage in program.wgsl), four packed vec4s per invocation, zeros in the padding, after the stage
+// table that the host writes there once. A stage's backward layout follows its forward one. Run before every
 // kernel that reads them, since Adam and the host write the parameters in their own layout.
-// Composed after program.wgsl. Grid: ⌈(the largest stage's packed vec4s) / 64⌉ × NUM_STAGES.
+// Composed after program.wgsl. Grid: ⌈(the largest stage's packed vec4s) / 256⌉ × NUM_STAGES.
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
 @group(0) @binding(1) var<storage, read_write> packed: array<vec4<f32>>;
@@ -11,37 +11,41 @@ fn stage(s: u32) -> Stage {
   return decode_stage(bitcast<vec4<u32>>(packed[3u * s]), bitcast<vec4<u32>>(packed[3u * s + 1u]), bitcast<vec4<u32>>(packed[3u * s + 2u]));
 }
 
-// [W | b][o][j]: the bias as column j = inputs; zero outside.
+// [W | b][o][j]: the bias as column j = inputs; zero outside. One load either way, since SwiftShader
+// runs both sides of a branch.
 fn extended_weight(st: Stage, o: u32, j: u32) -> f32 {
-  if (o >= st.outputs || j > st.inputs) {
-    return 0.0;
-  }
-  if (j == st.inputs) {
-    return params[st.bias + o];
-  }
-  return params[st.weight + o * st.inputs + j];
+  let inside = o < st.outputs && j <= st.inputs;
+  let at = select(st.weight + o * st.inputs + j, st.bias + o, j == st.inputs);
+  return select(0.0, params[select(0u, at, inside)], inside);
 }
 
-@compute @workgroup_size(64)
-fn pack_weights(@builtin(global_invocation_id) id: vec3<u32>) {
-  // A row of the grid per stage, so that each invocation reads one entry of the table.
-  let st = stage(id.y);
+// Packed vec4 v of the stage, counted from its start.
+fn packed_vec4(st: Stage, v: u32) -> vec4<f32> {
   let output_blocks = blocks_of(st.outputs);
   let forward_size = padded_width(st.inputs) * output_blocks;
-  let v = id.x;
   if (v < forward_size) {
     let j = v / output_blocks;
     let o = 4u * (v % output_blocks);
-    packed[st.forward + v] = vec4(extended_weight(st, o, j), extended_weight(st, o + 1u, j), extended_weight(st, o + 2u, j), extended_weight(st, o + 3u, j));
-    return;
+    return vec4(extended_weight(st, o, j), extended_weight(st, o + 1u, j), extended_weight(st, o + 2u, j), extended_weight(st, o + 3u, j));
   }
   let input_blocks = blocks_of(st.inputs);
-  let u = v - forward_size;
-  if (st.input_stage >= 0 && u < st.outputs * input_blocks) {
-    let o = u / input_blocks;
-    let j = 4u * (u % input_blocks);
-    // Column inputs is the bias, which the backward pass leaves out.
-    let w = vec4(extended_weight(st, o, j), extended_weight(st, o, j + 1u), extended_weight(st, o, j + 2u), extended_weight(st, o, j + 3u));
-    packed[st.backward + u] = select(vec4(0.0), w, vec4(j, j + 1u, j + 2u, j + 3u) < vec4(st.inputs));
+  let o = (v - forward_size) / input_blocks;
+  let j = 4u * ((v - forward_size) % input_blocks);
+  // Column inputs is the bias, which the backward pass leaves out.
+  let w = vec4(extended_weight(st, o, j), extended_weight(st, o, j + 1u), extended_weight(st, o, j + 2u), extended_weight(st, o, j + 3u));
+  return select(vec4(0.0), w, vec4(j, j + 1u, j + 2u, j + 3u) < vec4(st.inputs));
+}
+
+// A row of the grid per stage and four vec4s per invocation, so that each invocation reads one entry
+// of the table and shares it.
+@compute @workgroup_size(64)
+fn pack_weights(@builtin(global_invocation_id) id: vec3<u32>) {
+  let st = stage(id.y);
+  var size = padded_width(st.inputs) * blocks_of(st.outputs);
+  if (st.input_stage >= 0) {
+    size += st.outputs * blocks_of(st.inputs);
+  }
+  for (var v = 4u * id.x; v < min(4u * id.x + 4u, size); v++) {
+    packed[st.forward + v] = packed_vec4(st, v);
   }
 }

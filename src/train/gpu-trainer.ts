@@ -228,7 +228,7 @@ export class GpuTrainer {
       return { pipeline, bindGroups: [group, secondGroup], workgroups };
     };
     const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/program.wgsl', 'shaders/train/network.wgsl'];
-    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, [Math.ceil(p.largestPackedStage / 64), p.stages.length], [emptyLayout, emptyGroup]);
+    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, [Math.ceil(p.largestPackedStage / 256), p.stages.length], [emptyLayout, emptyGroup]);
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
     this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / 64));
     this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
