@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENV_IDS, getEnv } from '../envs/index.ts';
 import { BACKGROUND, GRID_LINE } from '../src/render/grid-frame.ts';
 import { agentLayout } from '../src/web/render/layout.ts';
+import { sceneFor } from '../src/web/render/scenes.ts';
 import { buildAndServe, countColour, decodePng, launch, openPage, readStat, SCREENSHOTS, type Rgb, type Site } from './e2e/harness.ts';
 
 // The browser demo end to end: the built site in headless Chromium with WebGPU (SwiftShader on a
@@ -83,6 +84,8 @@ describe('the demo page', () => {
     }
     const focus = layout.focus!;
     expect(countColour(image, brick, focus.x, focus.y, focus.x + focus.size, focus.y + focus.size)).toBeGreaterThan(12 * 31 * 31);
+    // The learning curve has this run's series.
+    expect(await page.locator('#chart .u-legend').textContent()).toContain('ppo minatar/breakout #1 (random)');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -106,6 +109,47 @@ describe('the demo page', () => {
     await page.keyboard.up('ArrowRight');
     expect(await readStat(page, 'steps')).toBeGreaterThan(steps);
     await page.screenshot({ path: join(SCREENSHOTS, 'breakout-play.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('every env runs from the Start button and draws its first agents in its own palette', async () => {
+    const { page, errors } = await openPage(browser, `${site.url}?envs=64&agents=4&seed=5`);
+    await ready(page);
+    const layout = agentLayout(4);
+    for (const id of ENV_IDS) {
+      await page.locator('#env').selectOption(id);
+      await page.locator('#start').click();
+      await ready(page, 'running');
+      await page.waitForFunction(() => Number(document.querySelector('[data-stat="steps"]')?.textContent) > 0, null, { timeout: 120_000 });
+      const box = (await page.locator('#agents-canvas').boundingBox())!;
+      const image = await decodePng(page, await page.screenshot({ clip: { x: Math.round(box.x), y: Math.round(box.y), width: 980, height: 640 } }));
+      const palette = sceneFor(getEnv(id)).palette;
+      for (const [i, tile] of layout.tiles.entries()) {
+        const seen = palette.filter((rgb) => countColour(image, rgb, tile.x, tile.y, tile.x + tile.size, tile.y + tile.size, 2) >= 4);
+        // The background and at least two drawn things (cart and pole, grid and paddle, ...).
+        expect(seen.length, `${id}: palette colours in tile ${i}`).toBeGreaterThanOrEqual(3);
+      }
+      await page.locator('#reset').click();
+      await ready(page);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a lost device is reported with a Restart button that starts the run again', async () => {
+    const { page, errors } = await openPage(browser, `${site.url}?env=classic/cartpole&envs=64&autostart=1`);
+    await ready(page, 'running');
+    await page.waitForFunction(() => Number(document.querySelector('[data-stat="steps"]')?.textContent) > 0, null, { timeout: 60_000 });
+    await page.evaluate(() => (window as unknown as { wgym: { simulateDeviceLoss(): Promise<void> } }).wgym.simulateDeviceLoss());
+    await ready(page, 'device-lost');
+    expect(await page.locator('#device-lost').isVisible()).toBe(true);
+    expect(await page.locator('#device-lost-message').textContent()).toContain('GPU device was lost');
+    await page.locator('#restart').click();
+    await ready(page, 'running');
+    expect(await page.locator('#device-lost').isHidden()).toBe(true);
+    await page.waitForFunction(() => Number(document.querySelector('[data-stat="steps"]')?.textContent) > 0, null, { timeout: 60_000 });
+    expect(await page.locator('#env').inputValue()).toBe('classic/cartpole');
     expect(errors).toEqual([]);
     await page.close();
   });

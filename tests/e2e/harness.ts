@@ -116,7 +116,7 @@ export async function readStat(page: Page, name: string): Promise<number> {
 
 export type Rgb = readonly [number, number, number];
 
-/** A PNG's pixels, decoded by the page itself (no image library in Node). */
+/** A PNG's pixels, decoded by the page itself (no image library in Node), back as base64 RGBA. */
 export async function decodePng(page: Page, png: Buffer): Promise<{ width: number; height: number; data: Uint8Array }> {
   const decoded = await page.evaluate(async (base64) => {
     const image = new Image();
@@ -127,9 +127,12 @@ export async function decodePng(page: Page, png: Buffer): Promise<{ width: numbe
     canvas.height = image.height;
     const context = canvas.getContext('2d')!;
     context.drawImage(image, 0, 0);
-    return { width: image.width, height: image.height, data: Array.from(context.getImageData(0, 0, image.width, image.height).data) };
+    const rgba = context.getImageData(0, 0, image.width, image.height).data;
+    let binary = '';
+    for (let i = 0; i < rgba.length; i += 0x8000) binary += String.fromCharCode(...rgba.subarray(i, i + 0x8000));
+    return { width: image.width, height: image.height, rgba: btoa(binary) };
   }, png.toString('base64'));
-  return { ...decoded, data: Uint8Array.from(decoded.data) };
+  return { width: decoded.width, height: decoded.height, data: new Uint8Array(Buffer.from(decoded.rgba, 'base64')) };
 }
 
 /** Pixels of `rgb` (within `tolerance` per channel) in the rectangle [x0, x1) × [y0, y1). */
