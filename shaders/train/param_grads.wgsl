@@ -1,8 +1,8 @@
 // The gradient of every parameter over the current minibatch:
 //   ∂L/∂W[o][j] = Σ_r dz_r[o] · x_r[j],   ∂L/∂b[o] = Σ_r dz_r[o]
 // from sample_gradients' dz and the forward pass's stage inputs, the bias as the column of [W | b]
-// that the input's padding 1 multiplies. One invocation per 4×4 block of [W | b] (Stage.first_block
-// in program.wgsl), reading the samples a quad at a time: eight vec4 loads per 64 multiply-adds.
+// that the input's padding 1 multiplies. One invocation per 8×8 block of [W | b] (Stage.first_block
+// in program.wgsl), reading the samples a quad at a time: sixteen vec4 loads per 256 multiply-adds.
 // Writes grads and each workgroup's sum of squares for Adam's global-norm clipping; workgroup 0
 // also averages the samples' loss terms into RO_LOSS_STATS. Composed after update.wgsl.
 // Grid: ⌈GRADIENT_BLOCKS / 64⌉.
@@ -15,34 +15,67 @@ override GRADIENT_BLOCKS: u32;
 const WORKGROUP: u32 = 64u;
 var<workgroup> squares: array<f32, WORKGROUP>;
 
-// Writes the block's gradients and returns their sum of squares.
+// g[c][r] = ∂L/∂[W | b][o0 + r][j0 + c], written where inside; returns its sum of squares there.
+fn write_gradients(st: Stage, o0: u32, j0: u32, g: mat4x4<f32>) -> f32 {
+  var sum = 0.0;
+  for (var c = 0u; c < 4u; c++) {
+    let j = j0 + c;
+    for (var r = 0u; r < 4u; r++) {
+      let o = o0 + r;
+      if (o < st.outputs && j <= st.inputs) {
+        grads[select(st.weight + o * st.inputs + j, st.bias + o, j == st.inputs)] = g[c][r];
+        sum += g[c][r] * g[c][r];
+      }
+    }
+  }
+  return sum;
+}
+
+// Writes the block's gradients and returns their sum of squares. A block is 8 × 8, four 4 × 4
+// quarters; at an edge where the stage has only four outputs or inputs left, the second half
+// repeats the first and is not written.
 fn block_gradients(block: u32) -> f32 {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
+    let output_blocks = blocks_of(st.outputs);
     let column_blocks = padded_width(st.inputs) / 4u;
-    if (block < st.first_block || block >= st.first_block + blocks_of(st.outputs) * column_blocks) {
+    let column_pairs = (column_blocks + 1u) / 2u;
+    if (block < st.first_block || block >= st.first_block + (output_blocks + 1u) / 2u * column_pairs) {
       continue;
     }
-    let o0 = 4u * ((block - st.first_block) / column_blocks);
-    let j0 = 4u * ((block - st.first_block) % column_blocks);
-    // g[c][r] = Σ over samples of dz[o0 + r] · x[j0 + c].
-    var g = mat4x4<f32>();
+    let o4 = 2u * ((block - st.first_block) / column_pairs);
+    let j4 = 2u * ((block - st.first_block) % column_pairs);
+    let o_pair = o4 + 1u < output_blocks;
+    let j_pair = j4 + 1u < column_blocks;
+    let o0 = 4u * o4;
+    let j0 = 4u * j4;
+    let o1 = 4u * select(o4, o4 + 1u, o_pair);
+    let j1 = 4u * select(j4, j4 + 1u, j_pair);
+    // g_oj[c][r] = Σ over samples of dz[o + r] · x[j + c].
+    var g00 = mat4x4<f32>();
+    var g01 = mat4x4<f32>();
+    var g10 = mat4x4<f32>();
+    var g11 = mat4x4<f32>();
     for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
-      let x = RO_SCRATCH / 4u + q * ACT_STRIDE + st.input_at + j0;
-      let d = RO_DZ / 4u + q * ACT_STRIDE + st.output_at + o0;
-      let xs = mat4x4(load4(x), load4(x + 1u), load4(x + 2u), load4(x + 3u));
-      let ds = mat4x4(load4(d), load4(d + 1u), load4(d + 2u), load4(d + 3u));
-      g += transpose(ds) * xs;
+      let x = RO_SCRATCH / 4u + q * ACT_STRIDE + st.input_at;
+      let d = RO_DZ / 4u + q * ACT_STRIDE + st.output_at;
+      let x0 = mat4x4(load4(x + j0), load4(x + j0 + 1u), load4(x + j0 + 2u), load4(x + j0 + 3u));
+      let x1 = mat4x4(load4(x + j1), load4(x + j1 + 1u), load4(x + j1 + 2u), load4(x + j1 + 3u));
+      let d0 = transpose(mat4x4(load4(d + o0), load4(d + o0 + 1u), load4(d + o0 + 2u), load4(d + o0 + 3u)));
+      let d1 = transpose(mat4x4(load4(d + o1), load4(d + o1 + 1u), load4(d + o1 + 2u), load4(d + o1 + 3u)));
+      g00 += d0 * x0;
+      g01 += d0 * x1;
+      g10 += d1 * x0;
+      g11 += d1 * x1;
     }
-    var sum = 0.0;
-    for (var c = 0u; c < 4u; c++) {
-      let j = j0 + c;
-      for (var r = 0u; r < 4u; r++) {
-        let o = o0 + r;
-        if (o < st.outputs && j <= st.inputs) {
-          grads[select(st.weight + o * st.inputs + j, st.bias + o, j == st.inputs)] = g[c][r];
-          sum += g[c][r] * g[c][r];
-        }
+    var sum = write_gradients(st, o0, j0, g00);
+    if (j_pair) {
+      sum += write_gradients(st, o0, j1, g01);
+    }
+    if (o_pair) {
+      sum += write_gradients(st, o1, j0, g10);
+      if (j_pair) {
+        sum += write_gradients(st, o1, j1, g11);
       }
     }
     return sum;

@@ -21,7 +21,7 @@ struct Stage {
   // load serves four inputs of Wᵀ dz (absent for a stage reading the observation).
   forward: u32,
   backward: u32,
-  // parameter_gradients' first 4×4 block of [W | b] for this stage.
+  // parameter_gradients' first 8×8 block of [W | b] for this stage.
   first_block: u32,
   unused: u32,
 }

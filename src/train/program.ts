@@ -27,7 +27,7 @@ export interface Stage {
   /** In vec4s of the packed weights buffer (pack.wgsl): [W | b]ᵀ for the forward pass, W for the backward pass. */
   forward: number;
   backward: number;
-  /** The first of this stage's 4×4 blocks of [W | b] in parameter_gradients' grid. */
+  /** The first of this stage's 8×8 blocks of [W | b] in parameter_gradients' grid. */
   firstBlock: number;
 }
 
@@ -45,7 +45,7 @@ export interface NetProgram {
   /** vec4s of the packed weights buffer (the table included), and the most of one stage. */
   packedSize: number;
   largestPackedStage: number;
-  /** 4×4 gradient blocks over all stages. */
+  /** 8×8 gradient blocks over all stages. */
   gradientBlocks: number;
   /** The stage table, the start of the packed weights buffer (program.wgsl). */
   table: Uint32Array<ArrayBuffer>;
@@ -71,7 +71,7 @@ export function netProgram(net: Network): NetProgram {
         const backward = from < 0 ? 0 : packed;
         if (from >= 0) packed += outputs * Math.ceil(inputs / 4);
         stages.push({ inputs, outputs, weight: layer.weight.offset, bias: layer.bias.offset, inputAt, outputAt: next, activation: 'none', inputStage: from, forward, backward, firstBlock: blocks });
-        blocks += outputBlocks * (paddedWidth(inputs) / 4);
+        blocks += Math.ceil(outputBlocks / 2) * Math.ceil(paddedWidth(inputs) / 8);
         next += paddedWidth(outputs);
         from = stages.length - 1;
       } else if (layer.kind === 'activation') {
