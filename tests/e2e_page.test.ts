@@ -38,6 +38,12 @@ describe('the demo page', () => {
     for (const name of ['steps', 'steps-per-sec', 'episodes', 'mean-return']) await expect(page.locator(`[data-stat="${name}"]`).count()).resolves.toBe(1);
     expect(await page.locator('#status').textContent()).toMatch(/^GPU: .+\. Renderer: WebGPU/);
     expect(await page.locator('#no-webgpu').isHidden()).toBe(true);
+    // A malformed Hyperparameters panel is refused on the page, without starting.
+    await page.locator('#advanced summary').click();
+    await page.locator('#hyperparameters').fill('{"learningRate": 0.001');
+    await page.locator('#start').click();
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('Hyperparameters: not valid JSON');
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
     await page.waitForTimeout(500);
     expect(errors).toEqual([]);
     await page.close();

@@ -12,6 +12,9 @@ import './style.css';
  * (src/web/worker.ts), which draws into the canvas this page hands over.
  */
 
+/** A mistake in the controls: shown on the page, not logged as an error. */
+class InputProblem extends Error {}
+
 const MIN_ENVS = 64;
 const MAX_ENVS = 65536;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -23,6 +26,8 @@ const ui = {
   envs: $<HTMLInputElement>('envs'),
   seed: $<HTMLInputElement>('seed'),
   agents: $<HTMLInputElement>('agents'),
+  hyperparameters: $<HTMLTextAreaElement>('hyperparameters'),
+  advanced: $<HTMLDetailsElement>('advanced'),
   start: $<HTMLButtonElement>('start'),
   pause: $<HTMLButtonElement>('pause'),
   resume: $<HTMLButtonElement>('resume'),
@@ -57,6 +62,12 @@ for (const [name, input] of [['envs', ui.envs], ['seed', ui.seed], ['agents', ui
   if (value !== null && /^\d+$/.test(value)) input.value = value;
 }
 
+const hpParam = params.get('hp');
+if (hpParam) {
+  ui.hyperparameters.value = hpParam;
+  ui.advanced.open = true;
+}
+
 const chart = new LearningCurve($('chart'));
 let worker: Worker | undefined;
 let api: Comlink.Remote<WorkerApi> | undefined;
@@ -70,12 +81,27 @@ function clampInt(input: HTMLInputElement, lo: number, hi: number, fallback: num
   return clamped;
 }
 
+/** The Hyperparameters panel as an object; throws a message for anything but a JSON object. */
+function hyperparameters(): Record<string, unknown> {
+  const text = ui.hyperparameters.value.trim();
+  if (text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputProblem(`Hyperparameters: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputProblem('Hyperparameters: expected a JSON object such as {"learningRate": 0.001}');
+  return value as Record<string, unknown>;
+}
+
 function config(): RunConfig {
   return {
     envId: ui.env.value,
     algo: ui.algo.value as Algorithm,
     numEnvs: clampInt(ui.envs, MIN_ENVS, MAX_ENVS, 1024),
     seed: clampInt(ui.seed, 0, 0xffffffff, 1),
+    hyperparameters: hyperparameters(),
   };
 }
 
@@ -175,6 +201,7 @@ async function boot(): Promise<boolean> {
 
 async function startTraining(): Promise<void> {
   const run = config();
+  ui.notice.hidden = true;
   lastConfig = { kind: 'train', config: run };
   clearStats();
   resetFocus();
@@ -270,7 +297,7 @@ window.addEventListener('keyup', (event) => {
 
 function report(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`wgym: ${message}`);
+  if (!(error instanceof InputProblem)) console.error(`wgym: ${message}`);
   events.error(message);
 }
 

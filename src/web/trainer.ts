@@ -10,6 +10,11 @@ export interface RunConfig {
   algo: Algorithm;
   numEnvs: number;
   seed: number;
+  /**
+   * Overrides of the algorithm's preset from the page's Hyperparameters panel (or the URL's
+   * `hp` parameter), parsed from JSON; {} for the preset. The trainer validates them.
+   */
+  hyperparameters: Record<string, unknown>;
 }
 
 /** Progress as the page shows it. */
