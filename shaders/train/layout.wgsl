@@ -2,7 +2,8 @@
 // u32 words whose offsets the host computes (TrainLayout in src/train/layout.ts) and passes as
 // overrides, each a multiple of 4. Words because it holds observation words and actions beside
 // floats, which are stored as their bits; declared as vec4s because the network's activations are
-// read four floats per load (network.wgsl), which on SwiftShader costs about what one float does. A rollout of T steps of E envs is time-major: step t of env i is row k = t·E + i.
+// read four floats per load (network.wgsl), which SwiftShader does several times faster than four
+// loads of one. A rollout of T steps of E envs is time-major: step t of env i is row k = t·E + i.
 //
 //   RO_OBS         T·E × OBS_WORDS_IN  observation words the action was chosen on
 //   RO_ACTIONS     T·E                 action (choice index)

@@ -9,8 +9,9 @@
 // spread over invocations), a row's floats consecutive, so one vec4 load of the row serves four
 // inputs and one of the packed weights four outputs. The update kernels run four samples per
 // invocation ("a quad"), their floats interleaved (float j of sample q at 4·j + q), so each weight
-// load serves four samples and each activation load four outputs. On SwiftShader, where a storage
-// load costs what tens of multiply-adds do, this cuts the loads per multiply-add from 2 to 1/8.
+// load serves four samples and each activation load eight outputs. On SwiftShader, where loading a
+// float from a storage buffer costs what tens of multiply-adds do, this cuts the floats loaded per
+// multiply-add from 2 to 5/4 (rollout) and 3/8 (update).
 // The update kernels keep a second area of the same shape with the loss's gradient with respect to
 // each stage's pre-activation output (dz).
 // Composed after layout.wgsl and program.wgsl.

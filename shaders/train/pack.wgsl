@@ -1,7 +1,7 @@
 // The network's weights rearranged for the kernels that run it (the forward and backward layouts of
-// Stage in program.wgsl), four packed vec4s per invocation, zeros in the padding, after the stage
-// table that the host writes there once. A stage's backward layout follows its forward one. Run before every
-// kernel that reads them, since Adam and the host write the parameters in their own layout.
+// Stage in program.wgsl, a stage's backward after its forward), zeros in the padding, after the
+// stage table that the host writes there once. Run before every kernel that reads them, since Adam
+// and the host write the parameters in their own layout.
 // Composed after program.wgsl. Grid: ⌈(the largest stage's packed vec4s) / 256⌉ × NUM_STAGES.
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
