@@ -44,6 +44,12 @@ describe('the demo page', () => {
     await page.locator('#start').click();
     await expect.poll(() => page.locator('#notice').textContent()).toContain('Hyperparameters: not valid JSON');
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+    await page.locator('#hyperparameters').fill('');
+    // Until a trainer is registered for the algorithm, a checkpoint is refused with a message.
+    expect(await page.locator('#save').isDisabled()).toBe(true);
+    await page.locator('#checkpoint').setInputFiles([{ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from('{}') }]);
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('no PPO trainer to load a checkpoint into');
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
     await page.waitForTimeout(500);
     expect(errors).toEqual([]);
     await page.close();

@@ -33,6 +33,8 @@ const ui = {
   resume: $<HTMLButtonElement>('resume'),
   reset: $<HTMLButtonElement>('reset'),
   play: $<HTMLButtonElement>('play'),
+  save: $<HTMLButtonElement>('save'),
+  checkpoint: $<HTMLInputElement>('checkpoint'),
   status: $('status'),
   notice: $('notice'),
   deviceLost: $('device-lost'),
@@ -199,17 +201,27 @@ async function boot(): Promise<boolean> {
   return true;
 }
 
-async function startTraining(): Promise<void> {
-  const run = config();
+let canSave = false;
+
+async function startTraining(checkpoint?: Record<string, Uint8Array>): Promise<void> {
+  const run: RunConfig = checkpoint ? { ...config(), checkpoint, watch: true } : config();
   ui.notice.hidden = true;
   lastConfig = { kind: 'train', config: run };
   clearStats();
   resetFocus();
   setState('running');
   const agents = clampInt(ui.agents, 1, MAX_AGENTS, DEFAULT_AGENTS);
-  const info = await api!.train(run, agents);
+  let info;
+  try {
+    info = await api!.train(run, agents);
+  } catch (error) {
+    setState('idle');
+    throw error;
+  }
+  canSave = info.canSave;
+  ui.save.disabled = !canSave;
   const policy = info.policy === 'random' ? 'random actions (the trainer is not in this build yet)' : run.algo.toUpperCase();
-  chart.startRun(`${run.algo} ${run.envId} #${chart.runs + 1}${info.policy === 'random' ? ' (random)' : ''}`);
+  chart.startRun(`${run.algo} ${run.envId} #${chart.runs + 1}${info.policy === 'random' ? ' (random)' : run.watch ? ' (checkpoint)' : ''}`);
   ui.notice.textContent = `${run.envId}: ${info.numEnvs} envs, policy: ${policy}.`;
   ui.notice.hidden = false;
   ui.playState.hidden = true;
@@ -257,6 +269,31 @@ async function onCanvasClick(canvas: HTMLCanvasElement, event: MouseEvent): Prom
 }
 
 ui.start.addEventListener('click', () => void startTraining().catch(report));
+ui.save.addEventListener('click', () => {
+  void (async () => {
+    const files = await api!.save();
+    for (const [name, bytes] of Object.entries(files)) {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    }
+  })().catch(report);
+});
+ui.checkpoint.addEventListener('change', () => {
+  const chosen = [...(ui.checkpoint.files ?? [])];
+  ui.checkpoint.value = '';
+  if (chosen.length === 0) return;
+  void (async () => {
+    const files: Record<string, Uint8Array> = {};
+    const algo = ui.algo.value;
+    if (!(await api!.hasTrainer(algo))) throw new InputProblem(`this build has no ${algo.toUpperCase()} trainer to load a checkpoint into yet`);
+    for (const file of chosen) files[file.name] = new Uint8Array(await file.arrayBuffer());
+    if (state !== 'idle') await api!.stop();
+    await startTraining(files);
+  })().catch(report);
+});
 ui.play.addEventListener('click', () => void startPlay().catch(report));
 ui.pause.addEventListener('click', () => {
   void api?.pause();
@@ -268,6 +305,7 @@ ui.resume.addEventListener('click', () => {
 });
 ui.reset.addEventListener('click', () => {
   void api?.stop();
+  ui.save.disabled = true;
   clearStats();
   resetFocus();
   setState('idle');

@@ -40,6 +40,8 @@ export interface RunInfo {
   policy: 'trained' | 'random';
   numEnvs: number;
   agents: number;
+  /** Whether save() can write the policy (the trainer implements checkpoint()). */
+  canSave: boolean;
 }
 
 export interface Selection {
@@ -57,6 +59,10 @@ export interface WorkerApi {
   resume(): void;
   stop(): void;
   setAgents(agents: number): void;
+  /** Whether a trainer is registered for the algorithm (else runs use random actions). */
+  hasTrainer(algo: string): boolean;
+  /** The running trainer's checkpoint files by name. */
+  save(): Promise<Record<string, Uint8Array>>;
   select(x: number, y: number): Promise<Selection | undefined>;
   keyDown(key: PlayKey): void;
   keyUp(key: PlayKey): void;

@@ -15,6 +15,13 @@ export interface RunConfig {
    * `hp` parameter), parsed from JSON; {} for the preset. The trainer validates them.
    */
   hyperparameters: Record<string, unknown>;
+  /**
+   * Files of a checkpoint to start from, by file name (as `wgym train` writes them, e.g.
+   * model.safetensors and config.json, or as checkpoint() below returned them).
+   */
+  checkpoint?: Record<string, Uint8Array>;
+  /** Watch the checkpoint's policy act: iterate() steps the envs with the policy, no updates. */
+  watch?: boolean;
 }
 
 /** Progress as the page shows it. */
@@ -41,6 +48,8 @@ export interface Trainer {
   stats(): Promise<TrainerStats>;
   /** For the enlarged agent: its policy's action probabilities and value estimate, when known. */
   inspect?(agent: number): Promise<{ probabilities: number[]; value: number } | undefined>;
+  /** The current policy as checkpoint files by name, for the page's Save button (loadable as RunConfig.checkpoint). */
+  checkpoint?(): Promise<Record<string, Uint8Array>>;
   /** Frees GPU buffers (not the device, which the worker owns). */
   destroy(): void;
 }

@@ -71,13 +71,14 @@ class GpuOwner implements WorkerApi {
     const ctx = this.context();
     this.stop();
     const factory = TRAINERS[config.algo];
-    const trainer = factory ? await factory(ctx, config) : new RandomActionsTrainer(ctx, config);
+    if (!factory && config.checkpoint) throw new Error(`this build has no ${config.algo.toUpperCase()} trainer to load a checkpoint into yet`);
+    const trainer: Trainer = factory ? await factory(ctx, config) : new RandomActionsTrainer(ctx, config);
     const count = Math.min(Math.max(1, Math.trunc(agents) || DEFAULT_AGENTS), MAX_AGENTS, trainer.vecEnv.numEnvs);
     const session = this.open('train', trainer.vecEnv, agentLayout(count));
     session.trainer = trainer;
     this.select(session.layout.tiles[0].x, session.layout.tiles[0].y);
     void this.trainLoop(session);
-    return { policy: factory ? 'trained' : 'random', numEnvs: trainer.vecEnv.numEnvs, agents: count };
+    return { policy: factory ? 'trained' : 'random', numEnvs: trainer.vecEnv.numEnvs, agents: count, canSave: trainer.checkpoint !== undefined };
   }
 
   async play(envId: string, seed: number): Promise<RunInfo> {
@@ -122,7 +123,7 @@ class GpuOwner implements WorkerApi {
         .finally(() => (busy = false));
     };
     session.timer = setInterval(tick, 1000 / playRate(spec));
-    return { policy: 'random', numEnvs: 1, agents: 1 };
+    return { policy: 'random', numEnvs: 1, agents: 1, canSave: false };
   }
 
   pause(): void {
@@ -162,6 +163,16 @@ class GpuOwner implements WorkerApi {
     session.layout = agentLayout(count);
     session.selected = Math.min(session.selected, count - 1);
     this.applyLayout(session);
+  }
+
+  hasTrainer(algo: string): boolean {
+    return TRAINERS[algo as keyof typeof TRAINERS] !== undefined;
+  }
+
+  async save(): Promise<Record<string, Uint8Array>> {
+    const trainer = this.session?.trainer;
+    if (!trainer?.checkpoint) throw new Error('the running policy cannot be saved (no trained policy in this run)');
+    return trainer.checkpoint();
   }
 
   async select(x: number, y: number): Promise<Selection | undefined> {
