@@ -75,6 +75,8 @@ let worker: Worker | undefined;
 let api: Comlink.Remote<WorkerApi> | undefined;
 let state: 'idle' | 'running' | 'paused' | 'playing' = 'idle';
 let lastConfig: { kind: 'train'; config: RunConfig } | { kind: 'play'; envId: string; seed: number } | undefined;
+/** The running trainer's latest checkpoint, kept in memory to restart from after a device loss. */
+let snapshot: { files: Record<string, Uint8Array>; steps: number } | undefined;
 
 function clampInt(input: HTMLInputElement, lo: number, hi: number, fallback: number): number {
   const value = Math.trunc(Number(input.value));
@@ -155,8 +157,12 @@ function showNoWebGpu(reason: string): void {
 const events: PageEvents = {
   stats: showStats,
   play: showPlayState,
+  snapshot(files, steps) {
+    snapshot = { files, steps };
+  },
   deviceLost(message) {
-    ui.deviceLostMessage.textContent = `${message}. The run stopped; Restart starts it again on a new device.`;
+    const from = snapshot ? `from its snapshot at ${snapshot.steps} steps` : 'from the start';
+    ui.deviceLostMessage.textContent = `${message}. The run stopped; Restart starts it again ${from} on a new device.`;
     ui.deviceLost.hidden = false;
     ui.status.textContent = 'GPU device lost.';
     document.body.dataset.state = 'device-lost';
@@ -203,8 +209,8 @@ async function boot(): Promise<boolean> {
 
 let canSave = false;
 
-async function startTraining(checkpoint?: Record<string, Uint8Array>): Promise<void> {
-  const run: RunConfig = checkpoint ? { ...config(), checkpoint, watch: true } : config();
+async function startTraining(run: RunConfig = config()): Promise<void> {
+  snapshot = undefined;
   ui.notice.hidden = true;
   lastConfig = { kind: 'train', config: run };
   clearStats();
@@ -291,7 +297,7 @@ ui.checkpoint.addEventListener('change', () => {
     if (!(await api!.hasTrainer(algo))) throw new InputProblem(`this build has no ${algo.toUpperCase()} trainer to load a checkpoint into yet`);
     for (const file of chosen) files[file.name] = new Uint8Array(await file.arrayBuffer());
     if (state !== 'idle') await api!.stop();
-    await startTraining(files);
+    await startTraining({ ...config(), checkpoint: files, watch: true });
   })().catch(report);
 });
 ui.play.addEventListener('click', () => void startPlay().catch(report));
@@ -316,7 +322,10 @@ ui.restart.addEventListener('click', () => {
   void (async () => {
     if (!(await boot())) return;
     if (lastConfig?.kind === 'play') await startPlay();
-    else if (lastConfig) await startTraining();
+    else if (lastConfig) {
+      const run = lastConfig.config;
+      await startTraining(snapshot ? { ...run, checkpoint: snapshot.files } : run);
+    }
     else setState('idle');
   })().catch(report);
 });

@@ -27,6 +27,8 @@ export interface PlayState {
 export interface PageEvents {
   stats(stats: LiveStats): void;
   play(state: PlayState): void;
+  /** The trainer's checkpoint files, taken now and then (Trainer.checkpoint), for a restart after device loss. */
+  snapshot(files: Record<string, Uint8Array>, steps: number): void;
   deviceLost(message: string): void;
   error(message: string): void;
 }

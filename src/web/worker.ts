@@ -23,6 +23,8 @@ import { TRAINERS } from './trainers.ts';
 
 const STATS_INTERVAL_MS = 250;
 const FRAME_INTERVAL_MS = 1000 / 30;
+/** How often a trained policy is copied to the page, to restart from after a device loss. */
+const SNAPSHOT_INTERVAL_MS = 60_000;
 
 interface Session {
   kind: 'train' | 'play';
@@ -239,10 +241,14 @@ class GpuOwner implements WorkerApi {
     const device = this.ctx!.device;
     let lastStatsAt = 0;
     let statsPending = false;
+    let lastSnapshotAt = performance.now();
+    let snapshotPending = false;
+    let latestSteps = 0;
     let previous = { steps: 0, at: performance.now() };
     let meanReturn = Number.NaN;
     let previousIteration: Promise<unknown> = Promise.resolve();
     const report = (stats: TrainerStats, at: number) => {
+      latestSteps = stats.steps;
       const fresh = Number.isFinite(stats.meanReturn);
       if (fresh) meanReturn = stats.meanReturn;
       const stepsPerSec = at > previous.at ? ((stats.steps - previous.steps) * 1000) / (at - previous.at) : 0;
@@ -273,6 +279,18 @@ class GpuOwner implements WorkerApi {
             .then((stats) => report(stats, performance.now()))
             .catch((error) => this.fail(error))
             .finally(() => (statsPending = false));
+        }
+        if (trainer.checkpoint && !snapshotPending && now - lastSnapshotAt >= SNAPSHOT_INTERVAL_MS) {
+          lastSnapshotAt = now;
+          snapshotPending = true;
+          const steps = latestSteps;
+          trainer
+            .checkpoint()
+            .then((files) => {
+              if (!session.stopped) this.events?.snapshot(files, steps);
+            })
+            .catch((error) => this.fail(error))
+            .finally(() => (snapshotPending = false));
         }
       }
     } catch (error) {
