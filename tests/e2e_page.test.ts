@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENV_IDS, getEnv } from '../envs/index.ts';
-import { BACKGROUND, GRID_LINE } from '../src/render/grid-frame.ts';
 import { agentLayout } from '../src/web/render/layout.ts';
 import { sceneFor } from '../src/web/render/scenes.ts';
-import { buildAndServe, countColour, decodePng, launch, openPage, readStat, SCREENSHOTS, type Rgb, type Site } from './e2e/harness.ts';
+import { buildAndServe, countColour, decodePng, expectBreakoutTiles, launch, openPage, readStat, SCREENSHOTS, type Rgb, type Site } from './e2e/harness.ts';
 
 // The browser demo end to end: the built site in headless Chromium with WebGPU (SwiftShader on a
 // machine without a GPU). Each test opens its own page and fails on any console error.
@@ -80,20 +79,8 @@ describe('the demo page', () => {
     const clip = { x: Math.round(box.x), y: Math.round(box.y), width: 980, height: 640 };
     const image = await decodePng(page, await page.screenshot({ clip }));
     expect([image.width, image.height]).toEqual([980, 640]);
-    const palette = getEnv('minatar/breakout').spec.palette! as readonly Rgb[];
-    const [paddle, , , brick] = palette;
-    for (const [i, { x, y, size }] of layout.tiles.entries()) {
-      const cell = size / 10;
-      const count = (rgb: Rgb, row0: number, row1: number) => countColour(image, rgb, x, y + row0 * cell, x + size, y + row1 * cell);
-      // Bricks fill rows 1–3 at the start of every episode; random play clears only a few.
-      expect(count(brick, 1, 4), `bricks in tile ${i}`).toBeGreaterThan(12 * (cell - 1) ** 2);
-      expect(count(brick, 4, 10), `no bricks below row 3 in tile ${i}`).toBe(0);
-      // The paddle is one cell of the bottom row.
-      expect(count(paddle, 9, 10), `paddle in tile ${i}`).toBeGreaterThanOrEqual((cell - 4) ** 2); // the selection outline may cover an edge
-      expect(count(paddle, 0, 9), `no paddle above the bottom row in tile ${i}`).toBe(0);
-      expect(count(BACKGROUND, 0, 10), `background in tile ${i}`).toBeGreaterThan(40 * (cell - 1) ** 2);
-      expect(count(GRID_LINE, 0, 10), `grid lines in tile ${i}`).toBeGreaterThan(0);
-    }
+    expectBreakoutTiles(image, layout);
+    const [, , , brick] = getEnv('minatar/breakout').spec.palette! as readonly Rgb[];
     const focus = layout.focus!;
     expect(countColour(image, brick, focus.x, focus.y, focus.x + focus.size, focus.y + focus.size)).toBeGreaterThan(12 * 31 * 31);
     // The learning curve has this run's series.

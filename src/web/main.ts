@@ -26,6 +26,7 @@ const ui = {
   envs: $<HTMLInputElement>('envs'),
   seed: $<HTMLInputElement>('seed'),
   agents: $<HTMLInputElement>('agents'),
+  renderer: $<HTMLSelectElement>('renderer'),
   hyperparameters: $<HTMLTextAreaElement>('hyperparameters'),
   advanced: $<HTMLDetailsElement>('advanced'),
   start: $<HTMLButtonElement>('start'),
@@ -64,6 +65,7 @@ for (const [name, input] of [['envs', ui.envs], ['seed', ui.seed], ['agents', ui
   if (value !== null && /^\d+$/.test(value)) input.value = value;
 }
 
+if (params.get('renderer') === 'webgl') ui.renderer.value = 'webgl';
 const hpParam = params.get('hp');
 if (hpParam) {
   ui.hyperparameters.value = hpParam;
@@ -192,7 +194,8 @@ async function boot(): Promise<boolean> {
   worker.addEventListener('error', (event) => events.error(`the GPU worker failed to start: ${event.message}`));
   api = Comlink.wrap<WorkerApi>(worker);
   const offscreen = canvas.transferControlToOffscreen();
-  const result: InitResult = await api.init(Comlink.transfer(offscreen, [offscreen]), Comlink.proxy(events));
+  const renderer = ui.renderer.value === 'webgl' ? 'webgl' : 'webgpu';
+  const result: InitResult = await api.init(Comlink.transfer(offscreen, [offscreen]), Comlink.proxy(events), renderer);
   if (!result.ok) {
     showNoWebGpu(
       result.missing === 'adapter'
@@ -204,6 +207,7 @@ async function boot(): Promise<boolean> {
   ui.app.hidden = false;
   ui.status.textContent = `GPU: ${result.adapter}. Renderer: ${result.renderer}.`;
   document.body.dataset.adapter = result.adapter;
+  document.body.dataset.renderer = renderer;
   return true;
 }
 
@@ -315,6 +319,16 @@ ui.reset.addEventListener('click', () => {
   clearStats();
   resetFocus();
   setState('idle');
+});
+// A canvas takes one kind of context for life: another renderer means a new canvas and worker.
+ui.renderer.addEventListener('change', () => {
+  void (async () => {
+    setState('idle');
+    clearStats();
+    resetFocus();
+    ui.save.disabled = true;
+    if (await boot()) setState('idle');
+  })().catch(report);
 });
 ui.agents.addEventListener('change', () => void api?.setAgents(clampInt(ui.agents, 1, MAX_AGENTS, DEFAULT_AGENTS)));
 ui.restart.addEventListener('click', () => {

@@ -54,7 +54,8 @@ export interface Selection {
 
 /** The GPU-owner worker's API (src/web/worker.ts), as the page sees it through Comlink. */
 export interface WorkerApi {
-  init(canvas: OffscreenCanvas, events: PageEvents): Promise<InitResult>;
+  /** renderer: 'webgpu', or 'webgl' for the explicit fallback (src/web/render/pixi-stage.ts). */
+  init(canvas: OffscreenCanvas, events: PageEvents, renderer?: 'webgpu' | 'webgl'): Promise<InitResult>;
   train(config: RunConfig, agents: number): Promise<RunInfo>;
   play(envId: string, seed: number): Promise<RunInfo>;
   pause(): void;

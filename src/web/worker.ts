@@ -11,7 +11,7 @@ import type { InitResult, LiveStats, PageEvents, RunInfo, Selection, WorkerApi }
 import { RandomActionsTrainer } from './random-trainer.ts';
 import { AgentFrames, type View } from './render/agent-frames.ts';
 import { agentLayout, CANVAS_HEIGHT, CANVAS_WIDTH, DEFAULT_AGENTS, MAX_AGENTS, playLayout, tileAt, type AgentLayout } from './render/layout.ts';
-import { PixiStage } from './render/pixi-stage.ts';
+import { PixiStage, type StageKind } from './render/pixi-stage.ts';
 import type { RunConfig, Trainer, TrainerStats } from './trainer.ts';
 import { TRAINERS } from './trainers.ts';
 
@@ -49,7 +49,7 @@ class GpuOwner implements WorkerApi {
   private readonly held = new Set<PlayKey>();
   private readonly tapped = new Set<PlayKey>();
 
-  async init(canvas: OffscreenCanvas, events: PageEvents): Promise<InitResult> {
+  async init(canvas: OffscreenCanvas, events: PageEvents, renderer: StageKind = 'webgpu'): Promise<InitResult> {
     this.events = events;
     if (!('gpu' in navigator) || !navigator.gpu) return { ok: false, missing: 'navigator.gpu', detail: 'navigator.gpu is not defined in this browser' };
     const adapter = await navigator.gpu.requestAdapter();
@@ -64,9 +64,10 @@ class GpuOwner implements WorkerApi {
       console.error(message);
       this.events?.error(message);
     });
-    this.stage = await PixiStage.create(canvas, adapter, this.ctx.device);
+    this.stage = await PixiStage.create(canvas, adapter, this.ctx.device, renderer);
     this.stage.render();
-    return { ok: true, adapter: this.ctx.adapterName, renderer: 'WebGPU (PixiJS, compute-drawn atlas)' };
+    const described = renderer === 'webgl' ? 'WebGL fallback (PixiJS; the compute-drawn atlas is copied from the GPU every frame)' : 'WebGPU (PixiJS, compute-drawn atlas)';
+    return { ok: true, adapter: this.ctx.adapterName, renderer: described };
   }
 
   async train(config: RunConfig, agents: number): Promise<RunInfo> {
@@ -233,7 +234,19 @@ class GpuOwner implements WorkerApi {
     const encoder = this.ctx!.device.createCommandEncoder({ label: 'agent frames' });
     session.frames.encode(encoder);
     this.ctx!.device.queue.submit([encoder.finish()]);
-    this.stage!.render();
+    const stage = this.stage!;
+    if (stage.kind === 'webgpu') {
+      stage.render();
+      return;
+    }
+    void session.frames
+      .readPixels()
+      .then((pixels) => {
+        if (!pixels || session.stopped) return;
+        stage.upload(pixels);
+        stage.render();
+      })
+      .catch((error) => this.fail(error));
   }
 
   private async trainLoop(session: Session): Promise<void> {

@@ -6,6 +6,10 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
+import { getEnv } from '../../envs/index.ts';
+import { BACKGROUND, GRID_LINE } from '../../src/render/grid-frame.ts';
+import type { AgentLayout } from '../../src/web/render/layout.ts';
 
 /**
  * End-to-end tests of the browser demo: the real build, served by a tiny static server (as any
@@ -37,6 +41,11 @@ export const WEBGPU_FLAGS = [
   '--use-vulkan=swiftshader',
   ...(process.env.WGYM_CHROMIUM_LOG ? ['--enable-logging=stderr', '--v=0'] : []),
 ];
+/**
+ * WebGPU on, but without the compositor flags: WebGPU computes, yet a WebGPU canvas cannot be
+ * presented (the device is destroyed at the first present). What the WebGL fallback is for.
+ */
+export const WEBGPU_WITHOUT_CANVAS_FLAGS = WEBGPU_FLAGS.filter((flag) => !/^--use-(gl|angle|vulkan)=|^--enable-features=Vulkan$/.test(flag));
 /** Without the WebGPU switch: what a browser without WebGPU looks like (navigator.gpu, no adapter). */
 export const NO_WEBGPU_FLAGS = WEBGPU_FLAGS.filter((flag) => !flag.includes('webgpu'));
 
@@ -145,4 +154,24 @@ export function countColour(image: { width: number; data: Uint8Array }, rgb: Rgb
     }
   }
   return count;
+}
+
+/**
+ * Every Breakout tile of a canvas screenshot in the MinAtar palette: bricks in rows 1–3 only, the
+ * paddle in the bottom row only, background and grid lines.
+ */
+export function expectBreakoutTiles(image: { width: number; data: Uint8Array }, layout: AgentLayout): void {
+  const [paddle, , , brick] = getEnv('minatar/breakout').spec.palette! as readonly Rgb[];
+  for (const [i, { x, y, size }] of layout.tiles.entries()) {
+    const cell = size / 10;
+    const count = (rgb: Rgb, row0: number, row1: number) => countColour(image, rgb, x, y + row0 * cell, x + size, y + row1 * cell);
+    // Bricks fill rows 1–3 at the start of every episode; random play clears only a few.
+    expect(count(brick, 1, 4), `bricks in tile ${i}`).toBeGreaterThan(12 * (cell - 1) ** 2);
+    expect(count(brick, 4, 10), `no bricks below row 3 in tile ${i}`).toBe(0);
+    // The paddle is one cell of the bottom row.
+    expect(count(paddle, 9, 10), `paddle in tile ${i}`).toBeGreaterThanOrEqual((cell - 4) ** 2); // the selection outline may cover an edge
+    expect(count(paddle, 0, 9), `no paddle above the bottom row in tile ${i}`).toBe(0);
+    expect(count(BACKGROUND, 0, 10), `background in tile ${i}`).toBeGreaterThan(40 * (cell - 1) ** 2);
+    expect(count(GRID_LINE, 0, 10), `grid lines in tile ${i}`).toBeGreaterThan(0);
+  }
 }

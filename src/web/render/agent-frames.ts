@@ -30,6 +30,10 @@ export class AgentFrames {
   private readonly uniforms: GPUBuffer;
   private readonly paletteBuffer: GPUBuffer;
   private views: View[] = [];
+  private readonly width: number;
+  private readonly height: number;
+  private staging?: GPUBuffer;
+  private reading = false;
 
   constructor(ctx: GpuContext, env: EnvDefinition<any, any>, vecEnv: GpuVecEnv, width: number, height: number, readonly maxViews: number) {
     const { device } = ctx;
@@ -40,8 +44,10 @@ export class AgentFrames {
       label: `${label} atlas`,
       size: [width, height],
       format: 'rgba8unorm',
-      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING,
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC,
     });
+    this.width = width;
+    this.height = height;
     this.viewsBuffer = device.createBuffer({ label: `${label} views`, size: maxViews * VIEW_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     const palette = new Float32Array(scene.palette.length * 4);
     scene.palette.forEach(([r, g, b], i) => palette.set([r / 255, g / 255, b / 255, 1], i * 4));
@@ -100,7 +106,33 @@ export class AgentFrames {
     pass.end();
   }
 
+  /**
+   * The WebGL fallback's readback: the atlas as tightly packed RGBA rows, after the work submitted so
+   * far; undefined while the previous read is still in flight (that frame is skipped).
+   */
+  async readPixels(): Promise<Uint8Array | undefined> {
+    if (this.reading) return undefined;
+    this.reading = true;
+    try {
+      const rowBytes = this.width * 4;
+      const paddedRow = Math.ceil(rowBytes / 256) * 256;
+      this.staging ??= this.device.createBuffer({ label: 'atlas readback', size: paddedRow * this.height, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const encoder = this.device.createCommandEncoder({ label: 'atlas readback' });
+      encoder.copyTextureToBuffer({ texture: this.texture }, { buffer: this.staging, bytesPerRow: paddedRow }, [this.width, this.height]);
+      this.device.queue.submit([encoder.finish()]);
+      await this.staging.mapAsync(GPUMapMode.READ);
+      const padded = new Uint8Array(this.staging.getMappedRange());
+      const pixels = new Uint8Array(rowBytes * this.height);
+      for (let y = 0; y < this.height; y++) pixels.set(padded.subarray(y * paddedRow, y * paddedRow + rowBytes), y * rowBytes);
+      this.staging.unmap();
+      return pixels;
+    } finally {
+      this.reading = false;
+    }
+  }
+
   destroy(): void {
+    this.staging?.destroy();
     this.texture.destroy();
     this.viewsBuffer.destroy();
     this.paletteBuffer.destroy();

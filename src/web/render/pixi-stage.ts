@@ -1,4 +1,17 @@
-import { Container, DOMAdapter, ExternalSource, Graphics, Rectangle, Sprite, Texture, WebGPURenderer, WebWorkerAdapter } from 'pixi.js';
+import {
+  BufferImageSource,
+  Container,
+  DOMAdapter,
+  ExternalSource,
+  Graphics,
+  Rectangle,
+  Sprite,
+  Texture,
+  WebGLRenderer,
+  WebGPURenderer,
+  WebWorkerAdapter,
+  type TextureSource,
+} from 'pixi.js';
 import type { AgentLayout, Rect } from './layout.ts';
 import { CANVAS_HEIGHT, CANVAS_WIDTH } from './layout.ts';
 
@@ -12,24 +25,34 @@ DOMAdapter.set(WebWorkerAdapter);
 const SELECTION_COLOUR = 0xffd24a;
 
 /**
- * The PixiJS side of the agent view: a WebGPU renderer on the worker's OffscreenCanvas that shares
- * wgym's GPUDevice, one sprite per agent tile and one for the enlarged agent, all cut from the
- * atlas texture the compute pass writes (src/web/render/agent-frames.ts).
+ * How the atlas reaches the screen. 'webgpu': a PixiJS WebGPU renderer on wgym's own device samples
+ * the atlas texture directly. 'webgl': the explicit fallback for browsers whose WebGPU cannot present
+ * to a canvas: PixiJS draws with WebGL, and the atlas is copied from the GPU into a pixel buffer
+ * once per frame (the one readback of the demo, only in this mode).
+ */
+export type StageKind = 'webgpu' | 'webgl';
+
+/**
+ * The PixiJS side of the agent view, on the worker's OffscreenCanvas: one sprite per agent tile and
+ * one for the enlarged agent, all cut from the atlas the compute pass writes
+ * (src/web/render/agent-frames.ts).
  */
 export class PixiStage {
   private readonly stage = new Container();
   private readonly sprites = new Container();
   private readonly outline = new Graphics();
-  private source?: ExternalSource;
+  private source?: TextureSource;
   private layout?: AgentLayout;
 
-  private constructor(private readonly renderer: WebGPURenderer) {
+  private constructor(
+    private readonly renderer: WebGPURenderer | WebGLRenderer,
+    readonly kind: StageKind,
+  ) {
     this.stage.addChild(this.sprites, this.outline);
   }
 
-  static async create(canvas: OffscreenCanvas, adapter: GPUAdapter, device: GPUDevice): Promise<PixiStage> {
-    const renderer = new WebGPURenderer();
-    await renderer.init({
+  static async create(canvas: OffscreenCanvas, adapter: GPUAdapter, device: GPUDevice, kind: StageKind = 'webgpu'): Promise<PixiStage> {
+    const options = {
       // PixiJS's ICanvas covers OffscreenCanvas; its option type names the DOM canvas.
       canvas: canvas as unknown as HTMLCanvasElement,
       width: CANVAS_WIDTH,
@@ -37,10 +60,24 @@ export class PixiStage {
       resolution: 1,
       antialias: false,
       background: '#0b0d14',
-      gpu: { adapter, device },
       skipExtensionImports: true,
-    });
-    return new PixiStage(renderer);
+    };
+    if (kind === 'webgl') {
+      const renderer = new WebGLRenderer();
+      await renderer.init(options);
+      return new PixiStage(renderer, kind);
+    }
+    const renderer = new WebGPURenderer();
+    await renderer.init({ ...options, gpu: { adapter, device } });
+    return new PixiStage(renderer, kind);
+  }
+
+  /** WebGL mode: the atlas's pixels for the next render (RGBA rows of CANVAS_WIDTH). */
+  upload(pixels: Uint8Array): void {
+    const source = this.source;
+    if (!(source instanceof BufferImageSource)) return;
+    source.resource = pixels;
+    source.update();
   }
 
   /** Shows `atlas` (canvas-sized) cut into the layout's tiles and its focus view. */
@@ -49,11 +86,13 @@ export class PixiStage {
     this.layout = layout;
     // One source for the stage's life, pointed at each session's atlas in turn: destroying a
     // source that PixiJS still has bound makes it warn.
-    if (!this.source) {
+    if (this.kind === 'webgl') {
+      this.source ??= new BufferImageSource({ resource: new Uint8Array(CANVAS_WIDTH * CANVAS_HEIGHT * 4), width: CANVAS_WIDTH, height: CANVAS_HEIGHT, format: 'rgba8unorm', scaleMode: 'nearest', label: 'agent atlas' });
+    } else if (!this.source) {
       this.source = new ExternalSource({ resource: atlas, renderer: this.renderer, label: 'agent atlas' });
       this.source.scaleMode = 'nearest';
     } else if (this.source.resource !== atlas) {
-      this.source.updateGPUTexture(atlas);
+      (this.source as ExternalSource).updateGPUTexture(atlas);
     }
     for (const rect of layout.focus ? [...layout.tiles, layout.focus] : layout.tiles) {
       const sprite = new Sprite(new Texture({ source: this.source, frame: new Rectangle(rect.x, rect.y, rect.size, rect.size) }));
