@@ -60,6 +60,22 @@ const CASES: Case[] = [
     network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [32, 32], activation: 'relu' }, sharedTorso: true }),
     plan: { ...PPO_PLAN, loss: 'policy-gradient', gaeLambda: 1, minibatches: 2, normalizeAdvantages: false, bootstrapTruncation: false },
   },
+  // Widths and a minibatch (69 rows) that are not multiples of the kernels' blocks of 4 and 8.
+  {
+    name: 'CartPole, separate 6-5 relu torsos, policy gradient, 3 minibatches of 69',
+    envId: 'classic/cartpole',
+    numEnvs: 13,
+    network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [6, 5], activation: 'relu' }, sharedTorso: false }),
+    plan: { ...PPO_PLAN, loss: 'policy-gradient', minibatches: 3 },
+    options: { timeLimit: 12 },
+  },
+  {
+    name: 'Breakout (packed bits), separate 9-7 tanh torsos, PPO, 3 minibatches of 133',
+    envId: 'minatar/breakout',
+    numEnvs: 25,
+    network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [9, 7], activation: 'tanh' }, sharedTorso: false }),
+    plan: { ...PPO_PLAN, minibatches: 3, bootstrapTruncation: false },
+  },
 ];
 
 function words(trainer: GpuTrainer, name: Parameters<GpuTrainer['readSection']>[0], count: number) {
