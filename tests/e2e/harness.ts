@@ -17,7 +17,11 @@ import type { AgentLayout } from '../../src/web/render/layout.ts';
  */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.WGYM_CHROMIUM ?? '/usr/bin/chromium';
-export const SCREENSHOTS = join(ROOT, 'assets/screenshots');
+/**
+ * Where the tests save their screenshots: the README's assets/screenshots/ when
+ * WGYM_UPDATE_SCREENSHOTS=1, else a temporary folder (so a test run leaves the tree clean).
+ */
+export const SCREENSHOTS = process.env.WGYM_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'assets/screenshots') : join(tmpdir(), 'wgym-screenshots');
 
 /**
  * Chromium with WebGPU on. On a machine without a GPU it finds SwiftShader's Vulkan for WebGPU by
