@@ -76,6 +76,14 @@ const CASES: Case[] = [
     network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [9, 7], activation: 'tanh' }, sharedTorso: false }),
     plan: { ...PPO_PLAN, minibatches: 3, bootstrapTruncation: false },
   },
+  // The conv stage: packed-bits input read bit by bit, output [channel][row][col] as nn.Flatten's.
+  {
+    name: 'Breakout (packed bits), shared MinAtar CNN torso, PPO',
+    envId: 'minatar/breakout',
+    numEnvs: 16,
+    network: (c) => c,
+    plan: { ...PPO_PLAN, bootstrapTruncation: false },
+  },
 ];
 
 function words(trainer: GpuTrainer, name: Parameters<GpuTrainer['readSection']>[0], count: number) {

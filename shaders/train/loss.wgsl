@@ -117,7 +117,11 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
     d_log_prob = select(vec4(0.0), -advantage * ratio * inv_n, unclipped_pg >= clipped_pg);
     if (CLIP_VALUE_LOSS) {
       let old_value = gather_f(RO_VALUES, k);
-      let clipped_error = old_value + clamp(value - old_value, vec4(-CLIP_COEF), vec4(CLIP_COEF)) - returns;
+      // Inside the clip range the clipped term is the unclipped one, so take it as such: float32's
+      // rounding of V_old + (V − V_old) − R could otherwise make it the larger, dropping the value's
+      // gradient where the reference (exact there in float64) keeps it.
+      let inside = abs(value - old_value) <= vec4(CLIP_COEF);
+      let clipped_error = select(old_value + clamp(value - old_value, vec4(-CLIP_COEF), vec4(CLIP_COEF)) - returns, error, inside);
       let use_clipped = error * error < clipped_error * clipped_error;
       value_loss = select(value_loss, 0.5 * clipped_error * clipped_error, use_clipped);
       d_value = select(d_value, vec4(0.0), use_clipped);
@@ -141,7 +145,7 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
   // value; zero elsewhere, for the stages below to add into.
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
-    for (var o = 0u; o < padded_width(st.outputs); o++) {
+    for (var o = 0u; o < padded_width(output_width(st)); o++) {
       store4(dz + st.output_at + o, vec4(0.0));
     }
   }

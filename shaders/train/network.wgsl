@@ -1,4 +1,4 @@
-// The policy-value network as the program of dense stages in program.wgsl, run on rows of scratch in
+// The policy-value network as the program of stages in program.wgsl, run on rows of scratch in
 // the train buffer: the observation as floats at 0, then each stage's output after its activation at
 // stage.output_at, each vector padded with a 1 (which carries the bias) and zeros to a multiple of 4.
 // These networks are small (CartPole's two 64-64 torsos are 9k parameters): one invocation computing
@@ -32,7 +32,7 @@ override VALUE_AT: u32 = 0u;
 @group(1) @binding(1) var<storage, read> weights: array<vec4<f32>>;
 
 fn stage(s: u32) -> Stage {
-  return decode_stage(bitcast<vec4<u32>>(weights[3u * s]), bitcast<vec4<u32>>(weights[3u * s + 1u]), bitcast<vec4<u32>>(weights[3u * s + 2u]));
+  return decode_stage(bitcast<vec4<u32>>(weights[4u * s]), bitcast<vec4<u32>>(weights[4u * s + 1u]), bitcast<vec4<u32>>(weights[4u * s + 2u]), bitcast<vec4<u32>>(weights[4u * s + 3u]));
 }
 
 fn activate(x: vec4<f32>, kind: u32) -> vec4<f32> {
@@ -82,6 +82,79 @@ fn is_sparse_input_layer(st: Stage) -> bool {
   return OBS_BIT_CHANNELS > 0u && st.input_stage < 0;
 }
 
+// --- A conv stage (program.wgsl) on one row's output vector, element e at float base + e · stride:
+// stride 1 in a row's own scratch, 4 for one row of a quad. ---
+
+// b[o], column inputs of the packed [W | b]ᵀ.
+fn conv_bias(st: Stage, o: u32) -> f32 {
+  return weights[st.forward + st.inputs * blocks_of(st.outputs) + o / 4u][o % 4u];
+}
+
+// Adds x · W[o][c][ky][kx] for input j = (cell (y, x), channel c) to every output (o, r, col) whose
+// patch holds it: r = y − ky, col = x − kx. Unsigned, so a negative r or col wraps past the grid.
+fn conv_add_input(st: Stage, base: u32, stride: u32, j: u32, x: f32) {
+  let cell = j / st.grid_channels;
+  let c = j % st.grid_channels;
+  let y = cell / st.grid_width;
+  let x_col = cell % st.grid_width;
+  let out_h = st.grid_height - 2u;
+  let out_w = st.grid_width - 2u;
+  let positions = out_h * out_w;
+  let output_blocks = blocks_of(st.outputs);
+  for (var ky = 0u; ky < 3u; ky++) {
+    let r = y - ky;
+    for (var kx = 0u; kx < 3u; kx++) {
+      let col = x_col - kx;
+      if (r >= out_h || col >= out_w) {
+        continue;
+      }
+      let tap = (c * 3u + ky) * 3u + kx;
+      let p = r * out_w + col;
+      for (var o4 = 0u; o4 < output_blocks; o4++) {
+        let w = x * weights[st.forward + tap * output_blocks + o4];
+        for (var lane = 0u; lane < min(4u, st.outputs - 4u * o4); lane++) {
+          let e = base + ((4u * o4 + lane) * positions + p) * stride;
+          store_f(e, load_f(e) + w[lane]);
+        }
+      }
+    }
+  }
+}
+
+// The conv's activated output for the observation whose words are at words_at, then the padding's
+// 1 and zeros: the bias plus each nonzero input's share, which for packed bits means only the set
+// bits (a few dozen of Breakout's 400), as sparse_input_layer.
+fn conv_forward(st: Stage, words_at: u32, base: u32, stride: u32) {
+  let width = output_width(st);
+  let positions = conv_positions(st);
+  for (var e = 0u; e < width; e++) {
+    store_f(base + e * stride, conv_bias(st, e / positions));
+  }
+  if (OBS_BIT_CHANNELS > 0u) {
+    let channels = max(OBS_BIT_CHANNELS, 1u);
+    for (var c = 0u; c < channels; c++) {
+      for (var w = 0u; w < 4u; w++) {
+        var bits = load_w(words_at + c * 4u + w);
+        while (bits != 0u) {
+          conv_add_input(st, base, stride, (32u * w + countTrailingZeros(bits)) * channels + c, 1.0);
+          bits &= bits - 1u;
+        }
+      }
+    }
+  } else {
+    for (var j = 0u; j < INPUT_SIZE; j++) {
+      let x = load_f(words_at + j);
+      if (x != 0.0) {
+        conv_add_input(st, base, stride, j, x);
+      }
+    }
+  }
+  for (var e = 0u; e < padded_width(width); e++) {
+    let at = base + e * stride;
+    store_f(at, select(select(0.0, 1.0, e == width), activate(vec4(load_f(at)), st.activation).x, e < width));
+  }
+}
+
 // Float j of the padded input vector.
 fn padded_input(words_at: u32, j: u32) -> f32 {
   if (j < INPUT_SIZE) {
@@ -106,6 +179,10 @@ fn row_load_input(row4: u32, words_at: u32) {
 fn row_forward(row4: u32, words_at: u32) {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
+    if (st.kind == STAGE_CONV) {
+      conv_forward(st, words_at, 4u * row4 + st.output_at, 1u);
+      continue;
+    }
     let output_blocks = blocks_of(st.outputs);
     let x_at = row4 + st.input_at / 4u;
     let y_at = row4 + st.output_at / 4u;
@@ -193,6 +270,12 @@ fn quad_load_input(quad: u32, words_at: vec4<u32>) {
 fn quad_forward(quad: u32, words_at: vec4<u32>) {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
+    if (st.kind == STAGE_CONV) {
+      for (var lane = 0u; lane < 4u; lane++) {
+        conv_forward(st, words_at[lane], 4u * (quad + st.output_at) + lane, 4u);
+      }
+      continue;
+    }
     let output_blocks = blocks_of(st.outputs);
     let x_at = quad + st.input_at;
     let y_at = quad + st.output_at;
@@ -270,7 +353,7 @@ fn quad_backward(quad: u32, dz: u32) {
   for (var s = NUM_STAGES; s > 0u; s--) {
     let st = stage(s - 1u);
     if (st.activation != ACT_NONE) {
-      for (var o = 0u; o < st.outputs; o++) {
+      for (var o = 0u; o < output_width(st); o++) {
         store4(dz + st.output_at + o, load4(dz + st.output_at + o) * activation_slope(load4(quad + st.output_at + o), st.activation));
       }
     }

@@ -8,7 +8,7 @@
 @group(0) @binding(1) var<storage, read_write> packed: array<vec4<f32>>;
 
 fn stage(s: u32) -> Stage {
-  return decode_stage(bitcast<vec4<u32>>(packed[3u * s]), bitcast<vec4<u32>>(packed[3u * s + 1u]), bitcast<vec4<u32>>(packed[3u * s + 2u]));
+  return decode_stage(bitcast<vec4<u32>>(packed[4u * s]), bitcast<vec4<u32>>(packed[4u * s + 1u]), bitcast<vec4<u32>>(packed[4u * s + 2u]), bitcast<vec4<u32>>(packed[4u * s + 3u]));
 }
 
 // [W | b][o][j]: the bias as column j = inputs; zero outside. One load either way, since SwiftShader

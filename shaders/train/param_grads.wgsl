@@ -31,6 +31,25 @@ fn write_gradients(st: Stage, o0: u32, j0: u32, g: mat4x4<f32>) -> f32 {
   return sum;
 }
 
+// Where column j of [W | b] finds its input, in vec4s from the quad's start: a dense stage's input
+// vector element j (j = inputs is the padding's 1); for a conv, patch element j = (c, ky, kx) of
+// output position 0, observation element (ky · width + kx) · channels + c, to which
+// conv_patch_shift moves position p, and for j ≥ inputs the observation's padding 1, which stays.
+fn patch_offset(st: Stage, j: u32) -> u32 {
+  if (st.kind == STAGE_DENSE) {
+    return st.input_at + j;
+  }
+  if (j >= st.inputs) {
+    return INPUT_SIZE;
+  }
+  return (((j % 9u) / 3u) * st.grid_width + j % 3u) * st.grid_channels + j / 9u;
+}
+
+fn conv_patch_shift(st: Stage, p: u32) -> u32 {
+  let out_w = st.grid_width - 2u;
+  return ((p / out_w) * st.grid_width + p % out_w) * st.grid_channels;
+}
+
 // Writes the block's gradients and returns their sum of squares. A block is 8 × 8, four 4 × 4
 // quarters; at an edge where the stage has only four outputs or inputs left, the second half
 // repeats the first and is not written.
@@ -56,17 +75,32 @@ fn block_gradients(block: u32) -> f32 {
     var g01 = mat4x4<f32>();
     var g10 = mat4x4<f32>();
     var g11 = mat4x4<f32>();
+    // A dense stage has one position; a conv sums over its output positions too, as im2col would.
+    let positions = conv_positions(st);
+    let columns0 = vec4(j0, j0 + 1u, j0 + 2u, j0 + 3u);
+    let columns1 = vec4(j1, j1 + 1u, j1 + 2u, j1 + 3u);
+    let offsets0 = vec4(patch_offset(st, columns0.x), patch_offset(st, columns0.y), patch_offset(st, columns0.z), patch_offset(st, columns0.w));
+    let offsets1 = vec4(patch_offset(st, columns1.x), patch_offset(st, columns1.y), patch_offset(st, columns1.z), patch_offset(st, columns1.w));
+    // The bias column keeps its 1 (a dense stage's only position has no shift anyway).
+    let fixed0 = columns0 >= vec4(st.inputs);
+    let fixed1 = columns1 >= vec4(st.inputs);
     for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
-      let x = RO_SCRATCH / 4u + q * ACT_STRIDE + st.input_at;
-      let d = RO_DZ / 4u + q * ACT_STRIDE + st.output_at;
-      let x0 = mat4x4(load4(x + j0), load4(x + j0 + 1u), load4(x + j0 + 2u), load4(x + j0 + 3u));
-      let x1 = mat4x4(load4(x + j1), load4(x + j1 + 1u), load4(x + j1 + 2u), load4(x + j1 + 3u));
-      let d0 = transpose(mat4x4(load4(d + o0), load4(d + o0 + 1u), load4(d + o0 + 2u), load4(d + o0 + 3u)));
-      let d1 = transpose(mat4x4(load4(d + o1), load4(d + o1 + 1u), load4(d + o1 + 2u), load4(d + o1 + 3u)));
-      g00 += d0 * x0;
-      g01 += d0 * x1;
-      g10 += d1 * x0;
-      g11 += d1 * x1;
+      let quad = RO_SCRATCH / 4u + q * ACT_STRIDE;
+      let dz = RO_DZ / 4u + q * ACT_STRIDE + st.output_at;
+      for (var p = 0u; p < positions; p++) {
+        let shift = vec4(conv_patch_shift(st, p));
+        let at0 = quad + select(offsets0 + shift, offsets0, fixed0);
+        let at1 = quad + select(offsets1 + shift, offsets1, fixed1);
+        let d = dz + p;
+        let x0 = mat4x4(load4(at0.x), load4(at0.y), load4(at0.z), load4(at0.w));
+        let x1 = mat4x4(load4(at1.x), load4(at1.y), load4(at1.z), load4(at1.w));
+        let d0 = transpose(mat4x4(load4(d + o0 * positions), load4(d + (o0 + 1u) * positions), load4(d + (o0 + 2u) * positions), load4(d + (o0 + 3u) * positions)));
+        let d1 = transpose(mat4x4(load4(d + o1 * positions), load4(d + (o1 + 1u) * positions), load4(d + (o1 + 2u) * positions), load4(d + (o1 + 3u) * positions)));
+        g00 += d0 * x0;
+        g01 += d0 * x1;
+        g10 += d1 * x0;
+        g11 += d1 * x1;
+      }
     }
     var sum = write_gradients(st, o0, j0, g00);
     if (j_pair) {

@@ -1,4 +1,4 @@
-// The network as a program of dense stages in a table (src/train/program.ts) at the start of the
+// The network as a program of stages (dense layers, and a conv3x3 reading the observation) in a table (src/train/program.ts) at the start of the
 // packed weights buffer, shared by the kernels that run it (network.wgsl) and the one that packs
 // the weights after it (pack.wgsl). A storage buffer rather than a uniform one: SwiftShader reads a
 // uniform array at a dynamic index about four times slower.
@@ -23,19 +23,38 @@ struct Stage {
   backward: u32,
   // parameter_gradients' first 8×8 block of [W | b] for this stage.
   first_block: u32,
-  unused: u32,
+  // STAGE_DENSE or STAGE_CONV. A conv stage is the dense layer [W | b] over the 3×3 patch of each
+  // output position: inputs = channels · 9 in nn.Conv2d's weight order [channel][ky][kx], outputs =
+  // output channels; its output vector is [channel][row][col] (conv_positions(st) per channel).
+  kind: u32,
+  // The conv's input grid, [row][col][channel] as the observation (0 for a dense stage).
+  grid_height: u32,
+  grid_width: u32,
+  grid_channels: u32,
 }
 
 const MAX_STAGES: u32 = 16u;
 const ACT_NONE: u32 = 0u;
 const ACT_TANH: u32 = 1u;
 const ACT_RELU: u32 = 2u;
+const STAGE_DENSE: u32 = 0u;
+const STAGE_CONV: u32 = 1u;
 
 override NUM_STAGES: u32;
 
-// Stage s from its three vec4s in the table.
-fn decode_stage(a: vec4<u32>, b: vec4<u32>, c: vec4<u32>) -> Stage {
-  return Stage(a.x, a.y, a.z, a.w, b.x, b.y, b.z, bitcast<i32>(b.w), c.x, c.y, c.z, c.w);
+// Stage s from its four vec4s in the table.
+fn decode_stage(a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32>) -> Stage {
+  return Stage(a.x, a.y, a.z, a.w, b.x, b.y, b.z, bitcast<i32>(b.w), c.x, c.y, c.z, c.w, d.x, d.y, d.z);
+}
+
+// Output positions per channel: (height − 2) × (width − 2) for a conv (valid, stride 1), 1 for a dense stage.
+fn conv_positions(st: Stage) -> u32 {
+  return select(1u, (st.grid_height - 2u) * (st.grid_width - 2u), st.kind == STAGE_CONV);
+}
+
+// Floats of the stage's output vector (before padding).
+fn output_width(st: Stage) -> u32 {
+  return st.outputs * conv_positions(st);
 }
 
 // Floats a vector of n values takes in a row's scratch: n, then a 1 that multiplies the bias column

@@ -3,18 +3,28 @@ import type { Layer, Network } from '../nn/params.ts';
 
 /** `MAX_STAGES` and the `Stage` struct in shaders/train/program.wgsl. */
 export const MAX_STAGES = 16;
-const STAGE_WORDS = 12;
+const STAGE_WORDS = 16;
 /** vec4s of the stage table at the start of the packed weights buffer. */
 const TABLE_VEC4S = (MAX_STAGES * STAGE_WORDS) / 4;
 const ACTIVATION_CODES = { none: 0, tanh: 1, relu: 2 } as const;
+const KIND_CODES = { dense: 0, conv3x3: 1 } as const;
 
 /** Floats a vector of n values takes in a row's scratch: n, a 1 that carries the bias, zeros to a multiple of 4. */
 export const paddedWidth = (n: number) => 4 * Math.ceil((n + 1) / 4);
 
-/** One dense layer and the activation after it, as the fused kernels run it. */
+/**
+ * One layer and the activation after it, as the fused kernels run it. A conv3x3 stage is the dense
+ * layer [W | b] over each output position's 3×3 patch (inputs = channels · 9, in PyTorch's
+ * [channel][ky][kx] order, so that W is nn.Conv2d's weight as it lies), applied at `positions`
+ * positions; its output vector is [channel][row][col] as nn.Flatten's.
+ */
 export interface Stage {
+  kind: keyof typeof KIND_CODES;
   inputs: number;
   outputs: number;
+  /** The conv's input grid (0 for a dense stage) and its output positions (1 for a dense stage). */
+  grid: { height: number; width: number; channels: number };
+  positions: number;
   /** In floats from the start of the parameter buffer: W [outputs, inputs], b [outputs]. */
   weight: number;
   bias: number;
@@ -62,22 +72,26 @@ export function netProgram(net: Network): NetProgram {
   const chain = (layers: readonly Layer[], inputStage: number): number => {
     let from = inputStage;
     for (const layer of layers) {
-      if (layer.kind === 'dense') {
+      if (layer.kind === 'dense' || layer.kind === 'conv3x3') {
         const inputAt = from < 0 ? 0 : stages[from].outputAt;
-        const { inputs, outputs } = layer;
+        const conv = layer.kind === 'conv3x3';
+        // The conv only reads the observation (the kernels compute no gradient for its input).
+        if (conv && from >= 0) throw new InputError('the fused kernels run a conv3x3 layer only as the first layer, on the observation');
+        const grid = conv ? { height: layer.height, width: layer.width, channels: layer.inChannels } : { height: 0, width: 0, channels: 0 };
+        const positions = conv ? (layer.height - 2) * (layer.width - 2) : 1;
+        const inputs = conv ? 9 * layer.inChannels : layer.inputs;
+        const outputs = conv ? layer.outChannels : layer.outputs;
         const outputBlocks = Math.ceil(outputs / 4);
         const forward = packed;
         packed += paddedWidth(inputs) * outputBlocks;
         const backward = from < 0 ? 0 : packed;
         if (from >= 0) packed += outputs * Math.ceil(inputs / 4);
-        stages.push({ inputs, outputs, weight: layer.weight.offset, bias: layer.bias.offset, inputAt, outputAt: next, activation: 'none', inputStage: from, forward, backward, firstBlock: blocks });
+        stages.push({ kind: layer.kind, inputs, outputs, grid, positions, weight: layer.weight.offset, bias: layer.bias.offset, inputAt, outputAt: next, activation: 'none', inputStage: from, forward, backward, firstBlock: blocks });
         blocks += Math.ceil(outputBlocks / 2) * Math.ceil(paddedWidth(inputs) / 8);
-        next += paddedWidth(outputs);
+        next += paddedWidth(outputs * positions);
         from = stages.length - 1;
       } else if (layer.kind === 'activation') {
         stages[from].activation = layer.fn;
-      } else if (layer.kind === 'conv3x3') {
-        throw new InputError("training on the GPU supports MLP networks only for now: the MinAtar CNN has no fused kernels yet (use --network mlp)");
       }
     }
     return from;
@@ -85,14 +99,14 @@ export function netProgram(net: Network): NetProgram {
   const features = chain(net.shared, -1);
   const actor = chain(net.actor, features);
   const critic = net.critic ? chain(net.critic, features) : null;
-  if (stages.length > MAX_STAGES) throw new InputError(`the network has ${stages.length} dense layers; the fused kernels take at most ${MAX_STAGES}`);
+  if (stages.length > MAX_STAGES) throw new InputError(`the network has ${stages.length} layers with parameters; the fused kernels take at most ${MAX_STAGES}`);
 
   const table = new Uint32Array(MAX_STAGES * STAGE_WORDS);
   stages.forEach((stage, s) => {
     const at = s * STAGE_WORDS;
     table.set([stage.inputs, stage.outputs, stage.weight, stage.bias, stage.inputAt, stage.outputAt, ACTIVATION_CODES[stage.activation]], at);
     new Int32Array(table.buffer)[at + 7] = stage.inputStage;
-    table.set([stage.forward, stage.backward, stage.firstBlock], at + 8);
+    table.set([stage.forward, stage.backward, stage.firstBlock, KIND_CODES[stage.kind], stage.grid.height, stage.grid.width, stage.grid.channels], at + 8);
   });
   return {
     stages,
