@@ -6,7 +6,7 @@
 // loads of one. A rollout of T steps of E envs is time-major: step t of env i is row k = t·E + i.
 //
 //   RO_OBS         T·E × OBS_WORDS_IN  observation words the action was chosen on
-//   RO_ACTIONS     T·E                 action (choice index)
+//   RO_ACTIONS     T·E                 action: choice index, or a Gaussian policy's f32 bits (unclipped)
 //   RO_LOG_PROB    T·E f32             log π_old(a | s)
 //   RO_VALUES      T·E f32             V_old(s) (0 without a critic)
 //   RO_REWARDS     T·E f32             reward, plus γ·V(final obs) on a bootstrapped truncation
@@ -19,6 +19,7 @@
 //                                      update, four samples interleaved: see network.wgsl)
 //   RO_DZ          minibatch rows × ACT_STRIDE  gradient of the loss with respect to each stage's z
 //   RO_ROW_STATS   minibatch rows × 5 f32  each sample's loss terms (see loss.wgsl)
+//   RO_LOG_STD_DZ  minibatch rows f32  each sample's share of ∂loss/∂log σ (a Gaussian policy)
 //   RO_LOSS_STATS  5 f32               their means over the latest minibatch
 
 override ROLLOUT_STEPS: u32;
@@ -36,6 +37,7 @@ override RO_FINAL_WORDS: u32;
 override RO_SCRATCH: u32;
 override RO_DZ: u32;
 override RO_ROW_STATS: u32;
+override RO_LOG_STD_DZ: u32;
 override RO_LOSS_STATS: u32;
 
 const ROW_STATS: u32 = 5u;

@@ -76,13 +76,25 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
   // parameter_gradients reads the input from the scratch, even where the forward pass reads the words.
   quad_load_input(quad, words_at);
   quad_forward(quad, words_at);
-  let log_norm = quad_log_normalizer(quad);
   let action = vec4(load_w(RO_ACTIONS + k.x), load_w(RO_ACTIONS + k.y), load_w(RO_ACTIONS + k.z), load_w(RO_ACTIONS + k.w));
   var log_prob = vec4(0.0);
-  for (var a = 0u; a < NUM_LOGITS; a++) {
-    log_prob = select(log_prob, load4(quad + LOGITS_AT + a) - log_norm, action == vec4(a));
+  var entropy = vec4(0.0);
+  // Categorical: log Σ exp(logits). Gaussian: σ and z = (a − μ)/σ.
+  var log_norm = vec4(0.0);
+  let log_std = policy_log_std();
+  let sigma = exp(log_std);
+  var z = vec4(0.0);
+  if (POLICY_GAUSSIAN) {
+    z = (bitcast<vec4<f32>>(action) - load4(quad + LOGITS_AT)) / sigma;
+    log_prob = gaussian_log_prob(z, log_std);
+    entropy = vec4(0.5 + HALF_LOG_2PI + log_std);
+  } else {
+    log_norm = quad_log_normalizer(quad);
+    for (var a = 0u; a < NUM_LOGITS; a++) {
+      log_prob = select(log_prob, load4(quad + LOGITS_AT + a) - log_norm, action == vec4(a));
+    }
+    entropy = quad_entropy(quad, log_norm);
   }
-  let entropy = quad_entropy(quad, log_norm);
   var value = vec4(0.0);
   if (HAS_VALUE) {
     value = load4(quad + VALUE_AT);
@@ -141,19 +153,31 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
     }
   }
 
-  // dz of the outputs: logits (∂log π_a/∂l_k = [k = a] − p_k, ∂H/∂l_k = −p_k (log p_k + H)) and
-  // value; zero elsewhere, for the stages below to add into.
+  // dz of the outputs: logits (∂log π_a/∂l_k = [k = a] − p_k, ∂H/∂l_k = −p_k (log p_k + H)) or
+  // the Gaussian's mean (∂log π/∂μ = z/σ; H does not depend on μ), and value; zero elsewhere, for
+  // the stages below to add into.
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
     for (var o = 0u; o < padded_width(output_width(st)); o++) {
       store4(dz + st.output_at + o, vec4(0.0));
     }
   }
-  for (var a = 0u; a < NUM_LOGITS; a++) {
-    let log_p = load4(quad + LOGITS_AT + a) - log_norm;
-    let p = exp(log_p);
-    let indicator = select(vec4(0.0), vec4(1.0), action == vec4(a));
-    store4(dz + LOGITS_AT + a, d_log_prob * (indicator - p) - d_entropy * p * (log_p + entropy));
+  if (POLICY_GAUSSIAN) {
+    store4(dz + LOGITS_AT, d_log_prob * z / sigma);
+    // ∂log π/∂log σ = z² − 1, ∂H/∂log σ = 1, summed over the minibatch by parameter_gradients.
+    let d_log_std = d_log_prob * (z * z - 1.0) + d_entropy;
+    for (var lane = 0u; lane < 4u; lane++) {
+      if (valid[lane]) {
+        store_f(RO_LOG_STD_DZ + rows[lane], d_log_std[lane]);
+      }
+    }
+  } else {
+    for (var a = 0u; a < NUM_LOGITS; a++) {
+      let log_p = load4(quad + LOGITS_AT + a) - log_norm;
+      let p = exp(log_p);
+      let indicator = select(vec4(0.0), vec4(1.0), action == vec4(a));
+      store4(dz + LOGITS_AT + a, d_log_prob * (indicator - p) - d_entropy * p * (log_p + entropy));
+    }
   }
   if (HAS_VALUE) {
     store4(dz + VALUE_AT, d_value);

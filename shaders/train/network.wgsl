@@ -258,6 +258,24 @@ fn policy_greedy(row_at: u32) -> u32 {
   return best;
 }
 
+// --- A Gaussian policy (program.wgsl): log N(a; μ, σ) = −z²/2 − log σ − ½ log 2π with z = (a − μ)/σ,
+// entropy ½ + ½ log 2π + log σ, as policyTerms in src/nn/reference.ts. ---
+
+const HALF_LOG_2PI: f32 = 0.918938533204672742;
+
+fn policy_log_std() -> f32 {
+  return weights[LOG_STD_PACKED].x;
+}
+
+fn gaussian_log_prob(z: vec4<f32>, log_std: f32) -> vec4<f32> {
+  return -0.5 * z * z - log_std - HALF_LOG_2PI;
+}
+
+// A standard normal draw by Box–Muller from two uniforms in [0, 1) (1 − u₁ keeps the log finite).
+fn standard_normal(u1: f32, u2: f32) -> f32 {
+  return sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
+}
+
 // --- Four rows per invocation (the update kernels); quad is the quad's first vec4, and vector
 // element j of its four rows is the vec4 at quad + j. ---
 

@@ -48,4 +48,7 @@ fn pack_weights(@builtin(global_invocation_id) id: vec3<u32>) {
   for (var v = 4u * id.x; v < min(4u * id.x + 4u, size); v++) {
     packed[st.forward + v] = packed_vec4(st, v);
   }
+  if (POLICY_GAUSSIAN && id.x == 0u && id.y == 0u) {
+    packed[LOG_STD_PACKED] = vec4(params[LOG_STD_PARAM], 0.0, 0.0, 0.0);
+  }
 }

@@ -2,7 +2,8 @@
 //   ∂L/∂W[o][j] = Σ_r dz_r[o] · x_r[j],   ∂L/∂b[o] = Σ_r dz_r[o]
 // from sample_gradients' dz and the forward pass's stage inputs, the bias as the column of [W | b]
 // that the input's padding 1 multiplies. One invocation per 8×8 block of [W | b] (Stage.first_block
-// in program.wgsl), reading the samples a quad at a time: sixteen vec4 loads per 256 multiply-adds.
+// in program.wgsl), reading the samples a quad at a time: sixteen vec4 loads per 256 multiply-adds;
+// one more for a Gaussian policy's log σ.
 // Writes grads and each workgroup's sum of squares for Adam's global-norm clipping; workgroup 0
 // also averages the samples' loss terms into RO_LOSS_STATS. Composed after update.wgsl.
 // Grid: ⌈GRADIENT_BLOCKS / 64⌉.
@@ -113,6 +114,14 @@ fn block_gradients(block: u32) -> f32 {
       }
     }
     return sum;
+  }
+  if (POLICY_GAUSSIAN && block == LOG_STD_BLOCK) {
+    var g = 0.0;
+    for (var r = 0u; r < MINIBATCH_ROWS; r++) {
+      g += load_f(RO_LOG_STD_DZ + r);
+    }
+    grads[LOG_STD_PARAM] = g;
+    return g * g;
   }
   return 0.0;
 }

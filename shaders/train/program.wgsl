@@ -42,6 +42,15 @@ const STAGE_CONV: u32 = 1u;
 
 override NUM_STAGES: u32;
 
+// A Gaussian policy (CleanRL's ppo_continuous_action.py): the actor's one output is the mean μ of
+// the action, σ = exp(actor_logstd) the same for every state. pack_weights copies log σ from
+// parameter LOG_STD_PARAM to packed vec4 LOG_STD_PACKED (.x), where the kernels that do not bind the
+// parameters find it; parameter_gradients' block LOG_STD_BLOCK sums its gradient.
+override POLICY_GAUSSIAN: bool = false;
+override LOG_STD_PARAM: u32 = 0u;
+override LOG_STD_PACKED: u32 = 0u;
+override LOG_STD_BLOCK: u32 = 0u;
+
 // Stage s from its four vec4s in the table.
 fn decode_stage(a: vec4<u32>, b: vec4<u32>, c: vec4<u32>, d: vec4<u32>) -> Stage {
   return Stage(a.x, a.y, a.z, a.w, b.x, b.y, b.z, bitcast<i32>(b.w), c.x, c.y, c.z, c.w, d.x, d.y, d.z);

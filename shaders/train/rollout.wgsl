@@ -1,7 +1,8 @@
 // One rollout: ROLLOUT_STEPS steps of every env under the current policy, in one dispatch. Each
 // invocation runs its env's network forward, samples the action with the project RNG (stream
-// policy, counter (env, t) as the env's own draws) and steps the env through vecenv.wgsl's advance,
-// so auto-reset, truncation and episode statistics are exactly the VecEnv's.
+// policy, counter (env, t) as the env's own draws; a Gaussian's by Box–Muller) and steps the env
+// through vecenv.wgsl's advance, so auto-reset, truncation and episode statistics are exactly the
+// VecEnv's.
 // Composed after rng.wgsl, math.wgsl, episode.wgsl, the env module, vecenv.wgsl, layout.wgsl,
 // program.wgsl and network.wgsl. Grid: ⌈envs / WORKGROUP_SIZE⌉.
 
@@ -11,6 +12,10 @@ override GAMMA: f32;
 override BOOTSTRAP_TRUNCATION: bool;
 // Take the most probable action instead of sampling (evaluation).
 override GREEDY: bool = false;
+// A Gaussian policy's action bounds (the env's box): the env gets the action clipped to them, as
+// CleanRL's ClipAction wrapper, while the rollout keeps the unclipped action and its log-probability.
+override ACTION_LOW: f32 = 0.0;
+override ACTION_HIGH: f32 = 0.0;
 
 fn copy_observation(i: u32, final_obs: bool, words_at: u32) {
   for (var w = 0u; w < OBS_WORDS; w++) {
@@ -42,19 +47,38 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     copy_observation(i, false, words_at);
     row_load_input(row_at / 4u, words_at);
     row_forward(row_at / 4u, words_at);
-    let log_norm = log_normalizer(row_at);
+    var rng = rng_new(params.seed, STREAM_POLICY, i, ep.t + 1u);
+    // The action as stored (choice index or f32 bits) and as the env gets it.
     var action: u32;
-    if (GREEDY) {
-      action = policy_greedy(row_at);
+    var env_action: u32;
+    var log_prob: f32;
+    if (POLICY_GAUSSIAN) {
+      let mean = load_f(row_at + LOGITS_AT);
+      let log_std = policy_log_std();
+      var z = 0.0;
+      if (!GREEDY) {
+        let u1 = rng_uniform(&rng);
+        z = standard_normal(u1, rng_uniform(&rng));
+      }
+      let a = mean + exp(log_std) * z;
+      action = bitcast<u32>(a);
+      env_action = bitcast<u32>(clamp(a, ACTION_LOW, ACTION_HIGH));
+      log_prob = gaussian_log_prob(vec4((a - mean) / exp(log_std)), log_std).x;
     } else {
-      var rng = rng_new(params.seed, STREAM_POLICY, i, ep.t + 1u);
-      action = policy_sample(row_at, log_norm, rng_uniform(&rng));
+      let log_norm = log_normalizer(row_at);
+      if (GREEDY) {
+        action = policy_greedy(row_at);
+      } else {
+        action = policy_sample(row_at, log_norm, rng_uniform(&rng));
+      }
+      env_action = action;
+      log_prob = load_f(row_at + LOGITS_AT + action) - log_norm;
     }
     store_w(RO_ACTIONS + k, action);
-    store_f(RO_LOG_PROB + k, load_f(row_at + LOGITS_AT + action) - log_norm);
+    store_f(RO_LOG_PROB + k, log_prob);
     store_f(RO_VALUES + k, row_value(row_at));
 
-    advance(i, &s, &ep, action);
+    advance(i, &s, &ep, env_action);
     var reward = reward_buf[i];
     let done = done_buf[i];
     if (BOOTSTRAP_TRUNCATION && HAS_VALUE && done == DONE_TRUNCATED) {

@@ -47,12 +47,11 @@ export function getAlgorithm(name: string): Algorithm {
 
 /** An algorithm's preset for the env's family with the user's fields over it, checked. */
 export function resolveConfig(algo: AlgoName, envId: string, overrides: Record<string, unknown> = {}): AlgoConfig {
-  const env = getEnv(envId);
+  // An unknown env id is refused before its config.
+  getEnv(envId);
   const preset = getAlgorithm(algo).presets[envId.startsWith('minatar/') ? 'minatar' : 'classic'];
   const network = { ...preset.network, ...((overrides.network as object | undefined) ?? {}) };
-  const config = parseConfig(getAlgorithm(algo).schema, { ...preset, ...overrides, network }, algo);
-  if (env.spec.actionSpace.kind !== 'discrete') throw new InputError(`${envId} has continuous actions; training supports discrete action spaces only for now`);
-  return config;
+  return parseConfig(getAlgorithm(algo).schema, { ...preset, ...overrides, network }, algo);
 }
 
 export interface TrainingSetup {

@@ -220,6 +220,11 @@ export class GpuTrainer {
       VF_COEF: plan.vfCoef,
       NORMALIZE_ADVANTAGES: plan.normalizeAdvantages ? 1 : 0,
       GRADIENT_BLOCKS: p.gradientBlocks,
+      POLICY_GAUSSIAN: p.logStd === null ? 0 : 1,
+      LOG_STD_PARAM: p.logStd?.param ?? 0,
+      LOG_STD_PACKED: p.logStd?.packedAt ?? 0,
+      LOG_STD_BLOCK: p.logStd?.block ?? 0,
+      ...(envDef.spec.actionSpace.kind === 'box' ? { ACTION_LOW: envDef.spec.actionSpace.low, ACTION_HIGH: envDef.spec.actionSpace.high } : {}),
     };
     const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: Dispatch['workgroups'], [secondLayout, secondGroup] = [netLayout, netGroup]): Dispatch => {
       const code = composeShader(gpu.shaders, files);

@@ -22,6 +22,7 @@ export type TrainSection =
   | 'RO_SCRATCH'
   | 'RO_DZ'
   | 'RO_ROW_STATS'
+  | 'RO_LOG_STD_DZ'
   | 'RO_LOSS_STATS';
 
 export function trainLayout(dims: { steps: number; envs: number; obsWords: number; actStride: number; minibatchRows: number }): TrainLayout {
@@ -43,6 +44,7 @@ export function trainLayout(dims: { steps: number; envs: number; obsWords: numbe
     ['RO_SCRATCH', Math.max(dims.envs, quadRows) * dims.actStride],
     ['RO_DZ', quadRows * dims.actStride],
     ['RO_ROW_STATS', dims.minibatchRows * ROW_STATS],
+    ['RO_LOG_STD_DZ', dims.minibatchRows],
     ['RO_LOSS_STATS', ROW_STATS],
   ];
   const sections = {} as Record<TrainSection, number>;

@@ -55,15 +55,21 @@ export interface NetProgram {
   /** vec4s of the packed weights buffer (the table included), and the most of one stage. */
   packedSize: number;
   largestPackedStage: number;
-  /** 8×8 gradient blocks over all stages. */
+  /**
+   * A Gaussian policy's actor_logstd: its offset in the parameters, the vec4 of the packed weights
+   * buffer that holds it (in .x) and the gradient block that sums its gradient; null for categorical.
+   */
+  logStd: { param: number; packedAt: number; block: number } | null;
+  /** 8×8 gradient blocks over all stages, and the log σ's block. */
   gradientBlocks: number;
   /** The stage table, the start of the packed weights buffer (program.wgsl). */
   table: Uint32Array<ArrayBuffer>;
 }
 
 export function netProgram(net: Network): NetProgram {
-  if (net.config.policy.kind !== 'categorical') {
-    throw new InputError('training on the GPU supports discrete actions only for now (a Gaussian policy, for Pendulum, has no fused kernels yet)');
+  // The env driver takes one action word per env.
+  if (net.config.policy.kind === 'gaussian' && net.config.policy.actionDim !== 1) {
+    throw new InputError(`training on the GPU supports one-dimensional continuous actions only, got ${net.config.policy.actionDim} dimensions`);
   }
   const stages: Stage[] = [];
   let next = paddedWidth(net.inputSize);
@@ -101,6 +107,10 @@ export function netProgram(net: Network): NetProgram {
   const critic = net.critic ? chain(net.critic, features) : null;
   if (stages.length > MAX_STAGES) throw new InputError(`the network has ${stages.length} layers with parameters; the fused kernels take at most ${MAX_STAGES}`);
 
+  const weightsEnd = packed;
+  // A Gaussian policy's log σ: one vec4 after the stages' weights, and parameter_gradients' last block.
+  const logStd = net.logStd === null ? null : { param: net.logStd.offset, packedAt: packed++, block: blocks++ };
+
   const table = new Uint32Array(MAX_STAGES * STAGE_WORDS);
   stages.forEach((stage, s) => {
     const at = s * STAGE_WORDS;
@@ -114,7 +124,8 @@ export function netProgram(net: Network): NetProgram {
     logitsAt: stages[actor].outputAt,
     valueAt: critic === null ? null : stages[critic].outputAt,
     packedSize: packed,
-    largestPackedStage: Math.max(...stages.map((stage, s) => (s + 1 < stages.length ? stages[s + 1].forward : packed) - stage.forward)),
+    logStd,
+    largestPackedStage: Math.max(...stages.map((stage, s) => (s + 1 < stages.length ? stages[s + 1].forward : weightsEnd) - stage.forward)),
     gradientBlocks: blocks,
     table,
   };
