@@ -85,6 +85,15 @@ const CASES: Case[] = [
     network: (c) => c,
     plan: { ...PPO_PLAN, bootstrapTruncation: false },
   },
+  // Two conv stages (one per torso), 6 input channels, a minibatch (170 rows) off the blocks of 4.
+  {
+    name: 'Space Invaders (packed bits), separate MinAtar CNN torsos, policy gradient, 3 minibatches of 170',
+    envId: 'minatar/space_invaders',
+    numEnvs: 32,
+    network: (c) => ({ ...c, sharedTorso: false }),
+    plan: { ...PPO_PLAN, loss: 'policy-gradient', minibatches: 3 },
+    options: { timeLimit: 12 },
+  },
   // Continuous actions: Box–Muller samples, their log-probabilities and actor_logstd's gradient.
   {
     name: 'Pendulum, Gaussian policy, separate 64-64 tanh torsos, PPO with clipped value loss',
