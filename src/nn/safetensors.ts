@@ -173,6 +173,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   return { tensors, metadata };
 }
 
+/** What a training checkpoint calls its parameter file (src/train/checkpoint.ts; the browser demo too). */
+export const MODEL_FILE = 'model.safetensors';
+
 /** Metadata keys of a parameter file. */
 export const METADATA_ENV_ID = 'env_id';
 export const METADATA_NETWORK = 'network';

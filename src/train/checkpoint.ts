@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { ALGO_NAMES, getAlgorithm, type AlgoConfig, type AlgoName } from '../algos/index.ts';
 import { InputError } from '../errors.ts';
 import { buildNetwork, parseNetworkConfig, type Network } from '../nn/params.ts';
-import { decodeSafetensors, encodeSafetensors, loadParams, saveParams } from '../nn/safetensors.ts';
+import { decodeSafetensors, encodeSafetensors, loadParams, MODEL_FILE, saveParams } from '../nn/safetensors.ts';
+
+export { MODEL_FILE };
 
 /**
  * A training checkpoint is three files in the run directory, each replaced atomically (written to a
@@ -16,7 +18,6 @@ import { decodeSafetensors, encodeSafetensors, loadParams, saveParams } from '..
  * The JSON is renamed last and names the step both safetensors files carry, so a crash between the
  * renames is detected on resume instead of mixing two checkpoints.
  */
-export const MODEL_FILE = 'model.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const CHECKPOINT_FILE = 'checkpoint.json';
 const STEP_KEY = 'step';

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import { ENVS } from '../../envs/index.ts';
+import { ENV_IDS, ENVS } from '../../envs/index.ts';
+import { decodeSafetensors, METADATA_ENV_ID, MODEL_FILE } from '../nn/safetensors.ts';
 import { LearningCurve } from './chart.ts';
 import { PLAY_KEYS, playHelp } from './play-keys.ts';
 import type { InitResult, LiveStats, PageEvents, PlayState, WorkerApi } from './protocol.ts';
@@ -15,7 +16,7 @@ import './style.css';
 /** A mistake in the controls: shown on the page, not logged as an error. */
 class InputProblem extends Error {}
 
-const MIN_ENVS = 64;
+const MIN_ENVS = 1;
 const MAX_ENVS = 65536;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -80,6 +81,11 @@ let lastConfig: { kind: 'train'; config: RunConfig } | { kind: 'play'; envId: st
 /** The running trainer's latest checkpoint, kept in memory to restart from after a device loss. */
 let snapshot: { files: Record<string, Uint8Array>; steps: number } | undefined;
 
+/** An envs count, or undefined (the algorithm's preset for the env) while the field is empty. */
+function envsCount(): number | undefined {
+  return ui.envs.value.trim() === '' ? undefined : clampInt(ui.envs, MIN_ENVS, MAX_ENVS, 1024);
+}
+
 function clampInt(input: HTMLInputElement, lo: number, hi: number, fallback: number): number {
   const value = Math.trunc(Number(input.value));
   const clamped = Number.isFinite(value) ? Math.min(Math.max(value, lo), hi) : fallback;
@@ -105,7 +111,7 @@ function config(): RunConfig {
   return {
     envId: ui.env.value,
     algo: ui.algo.value as Algorithm,
-    numEnvs: clampInt(ui.envs, MIN_ENVS, MAX_ENVS, 1024),
+    numEnvs: envsCount(),
     seed: clampInt(ui.seed, 0, 0xffffffff, 1),
     hyperparameters: hyperparameters(),
   };
@@ -265,18 +271,39 @@ async function onCanvasClick(canvas: HTMLCanvasElement, event: MouseEvent): Prom
   const box = canvas.getBoundingClientRect();
   const x = ((event.clientX - box.left) * CANVAS_WIDTH) / box.width;
   const y = ((event.clientY - box.top) * CANVAS_HEIGHT) / box.height;
-  const selection = await api.select(x, y);
-  if (!selection) return;
-  ui.focusTitle.textContent = `Agent ${selection.agent}`;
-  ui.focusProbs.replaceChildren(
-    ...(selection.probabilities ?? []).map((p, action) => {
-      const item = document.createElement('li');
-      item.textContent = `action ${action}: ${(p * 100).toFixed(1)}%`;
-      return item;
-    }),
-  );
-  ui.focusValue.textContent = selection.value !== undefined && Number.isFinite(selection.value) ? `value estimate ${selection.value.toFixed(3)}` : '';
+  const agent = await api.select(x, y);
+  if (agent === undefined) return;
+  ui.focusTitle.textContent = `Agent ${agent}`;
+  ui.focusProbs.replaceChildren();
+  ui.focusValue.textContent = '';
+  void refreshFocus();
 }
+
+/** How often the enlarged agent's action probabilities and value are read back while a run goes. */
+const FOCUS_INTERVAL_MS = 1000;
+let focusInFlight = false;
+
+/** Shows the enlarged agent's policy and value as they are now (one small readback, never two at once). */
+async function refreshFocus(): Promise<void> {
+  if (!api || focusInFlight || (state !== 'running' && state !== 'paused')) return;
+  focusInFlight = true;
+  try {
+    const selection = await api.inspect();
+    if (!selection || (state !== 'running' && state !== 'paused')) return;
+    ui.focusTitle.textContent = `Agent ${selection.agent}`;
+    ui.focusProbs.replaceChildren(
+      ...(selection.probabilities ?? []).map((p, action) => {
+        const item = document.createElement('li');
+        item.textContent = `action ${action}: ${(p * 100).toFixed(1)}%`;
+        return item;
+      }),
+    );
+    ui.focusValue.textContent = selection.value !== undefined && Number.isFinite(selection.value) ? `value estimate ${selection.value.toFixed(3)}` : '';
+  } finally {
+    focusInFlight = false;
+  }
+}
+setInterval(() => void refreshFocus().catch(report), FOCUS_INTERVAL_MS);
 
 ui.start.addEventListener('click', () => void startTraining().catch(report));
 ui.save.addEventListener('click', () => {
@@ -300,6 +327,10 @@ ui.checkpoint.addEventListener('change', () => {
     const algo = ui.algo.value;
     if (!(await api!.hasTrainer(algo))) throw new InputProblem(`this build has no ${algo.toUpperCase()} trainer to load a checkpoint into yet`);
     for (const file of chosen) files[file.name] = new Uint8Array(await file.arrayBuffer());
+    // A model file names its env: pick that env, so the policy meets the observations it knows.
+    const model = files[MODEL_FILE];
+    const envId = model ? decodeSafetensors(model, MODEL_FILE).metadata[METADATA_ENV_ID] : undefined;
+    if (envId && ENV_IDS.includes(envId)) ui.env.value = envId;
     if (state !== 'idle') await api!.stop();
     await startTraining({ ...config(), checkpoint: files, watch: true });
   })().catch(report);
@@ -356,9 +387,13 @@ window.addEventListener('keyup', (event) => {
   if (key) void api?.keyUp(key);
 });
 
+/** Errors the worker raises for bad input (src/errors.ts, src/nn/safetensors.ts): shown on the page, not program faults. */
+const INPUT_ERRORS = new Set(['InputError', 'SafetensorsError']);
+
 function report(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof InputProblem)) console.error(`wgym: ${message}`);
+  const userProblem = error instanceof InputProblem || (error instanceof Error && INPUT_ERRORS.has(error.name));
+  if (!userProblem) console.error(`wgym: ${message}`);
   events.error(message);
 }
 

@@ -66,7 +66,10 @@ export interface WorkerApi {
   hasTrainer(algo: string): boolean;
   /** The running trainer's checkpoint files by name. */
   save(): Promise<Record<string, Uint8Array>>;
-  select(x: number, y: number): Promise<Selection | undefined>;
+  /** Enlarges the agent whose tile is at (x, y) of the canvas; its index, or undefined for none. */
+  select(x: number, y: number): number | undefined;
+  /** The enlarged agent's policy and value now (a small readback; undefined outside a training run). */
+  inspect(): Promise<Selection | undefined>;
   keyDown(key: PlayKey): void;
   keyUp(key: PlayKey): void;
 }

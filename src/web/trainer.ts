@@ -8,7 +8,8 @@ export type Algorithm = (typeof ALGORITHMS)[number];
 export interface RunConfig {
   envId: string;
   algo: Algorithm;
-  numEnvs: number;
+  /** Parallel envs; undefined for the algorithm's preset for the env (e.g. 4 for PPO on CartPole). */
+  numEnvs?: number;
   seed: number;
   /**
    * Overrides of the algorithm's preset from the page's Hyperparameters panel (or the URL's

@@ -1,7 +1,14 @@
+import { PolicyTrainer } from './policy-trainer.ts';
+import { RandomActionsTrainer } from './random-trainer.ts';
 import type { Algorithm, TrainerFactory } from './trainer.ts';
+import { getEnv } from '../../envs/index.ts';
 
 /**
- * The learning algorithms the page offers, by name. Until one is registered here, its runs step
- * the envs with random actions (src/web/random-trainer.ts) and the page says so.
+ * The learning algorithms the page offers, by name: all run wgym's GPU trainer (src/train/). The
+ * trainer has no continuous-action policy yet, so Pendulum runs with random actions, and the
+ * page says so.
  */
-export const TRAINERS: Partial<Record<Algorithm, TrainerFactory>> = {};
+const policyTrainer: TrainerFactory = (ctx, config) =>
+  getEnv(config.envId).spec.actionSpace.kind === 'discrete' || config.checkpoint ? new PolicyTrainer(ctx, config) : new RandomActionsTrainer(ctx, config);
+
+export const TRAINERS: Partial<Record<Algorithm, TrainerFactory>> = { ppo: policyTrainer, a2c: policyTrainer, reinforce: policyTrainer };

@@ -81,7 +81,7 @@ class GpuOwner implements WorkerApi {
     session.trainer = trainer;
     this.select(session.layout.tiles[0].x, session.layout.tiles[0].y);
     void this.trainLoop(session);
-    return { policy: factory ? 'trained' : 'random', numEnvs: trainer.vecEnv.numEnvs, agents: count, canSave: trainer.checkpoint !== undefined };
+    return { policy: trainer instanceof RandomActionsTrainer ? 'random' : 'trained', numEnvs: trainer.vecEnv.numEnvs, agents: count, canSave: trainer.checkpoint !== undefined };
   }
 
   async play(envId: string, seed: number): Promise<RunInfo> {
@@ -178,15 +178,22 @@ class GpuOwner implements WorkerApi {
     return trainer.checkpoint();
   }
 
-  async select(x: number, y: number): Promise<Selection | undefined> {
+  select(x: number, y: number): number | undefined {
     const session = this.session;
     if (!session || session.kind !== 'train') return undefined;
     const tile = tileAt(session.layout, x, y);
     if (tile < 0) return undefined;
     session.selected = tile;
     this.applyLayout(session);
-    const inspected = await session.trainer?.inspect?.(tile);
-    return { agent: tile, ...inspected };
+    return tile;
+  }
+
+  async inspect(): Promise<Selection | undefined> {
+    const session = this.session;
+    if (!session || session.kind !== 'train') return undefined;
+    const agent = session.selected;
+    const inspected = await session.trainer?.inspect?.(agent);
+    return { agent, ...inspected };
   }
 
   keyDown(key: PlayKey): void {
