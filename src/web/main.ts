@@ -236,9 +236,8 @@ async function startTraining(run: RunConfig = config()): Promise<void> {
   }
   canSave = info.canSave;
   ui.save.disabled = !canSave;
-  const policy = info.policy === 'random' ? 'random actions (the trainer is not in this build yet)' : run.algo.toUpperCase();
-  chart.startRun(`${run.algo} ${run.envId} #${chart.runs + 1}${info.policy === 'random' ? ' (random)' : run.watch ? ' (checkpoint)' : ''}`);
-  ui.notice.textContent = `${run.envId}: ${info.numEnvs} envs, policy: ${policy}.`;
+  chart.startRun(`${run.algo} ${run.envId} #${chart.runs + 1}${run.watch ? ' (checkpoint)' : ''}`);
+  ui.notice.textContent = `${run.envId}: ${info.numEnvs} envs, ${run.watch ? 'a loaded policy playing' : `training with ${run.algo.toUpperCase()}`}.`;
   ui.notice.hidden = false;
   ui.playState.hidden = true;
   ui.playHelp.hidden = true;
@@ -324,8 +323,6 @@ ui.checkpoint.addEventListener('change', () => {
   if (chosen.length === 0) return;
   void (async () => {
     const files: Record<string, Uint8Array> = {};
-    const algo = ui.algo.value;
-    if (!(await api!.hasTrainer(algo))) throw new InputProblem(`this build has no ${algo.toUpperCase()} trainer to load a checkpoint into yet`);
     for (const file of chosen) files[file.name] = new Uint8Array(await file.arrayBuffer());
     // A model file names its env: pick that env, so the policy meets the observations it knows.
     const model = files[MODEL_FILE];

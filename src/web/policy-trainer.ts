@@ -74,7 +74,7 @@ export class PolicyTrainer implements Trainer {
   }
 
   /** The policy and value of one agent's current observation, computed on the CPU from a readback. */
-  async inspect(agent: number): Promise<{ probabilities: number[]; value: number } | undefined> {
+  async inspect(agent: number): Promise<{ probabilities?: number[]; value: number } | undefined> {
     const env = getEnv(this.run.envId);
     const words = gpuObservationWords(env);
     const [raw, params] = await Promise.all([
@@ -83,8 +83,10 @@ export class PolicyTrainer implements Trainer {
     ]);
     const obs = env.wgsl.observation === 'bits' ? unpackObservationBits(new Uint32Array(raw), 1, env.spec.observationShape[2]) : new Float32Array(raw);
     const pass = forward(this.trainer.net, params, obs, 1);
-    const probabilities = Array.from(logSoftmax(pass.policy), Math.exp);
-    return { probabilities, value: pass.value ? pass.value[0] : Number.NaN };
+    const value = pass.value ? pass.value[0] : Number.NaN;
+    // A Gaussian policy (Pendulum) has a mean, not probabilities to list.
+    if (this.trainer.net.config.policy.kind !== 'categorical') return { value };
+    return { probabilities: Array.from(logSoftmax(pass.policy), Math.exp), value };
   }
 
   async checkpoint(): Promise<Record<string, Uint8Array>> {

@@ -38,8 +38,6 @@ export type InitResult =
   | { ok: false; missing: 'navigator.gpu' | 'adapter' | 'device'; detail: string };
 
 export interface RunInfo {
-  /** 'random' until a trainer for the algorithm is registered (src/web/trainers.ts). */
-  policy: 'trained' | 'random';
   numEnvs: number;
   agents: number;
   /** Whether save() can write the policy (the trainer implements checkpoint()). */
@@ -62,8 +60,6 @@ export interface WorkerApi {
   resume(): void;
   stop(): void;
   setAgents(agents: number): void;
-  /** Whether a trainer is registered for the algorithm (else runs use random actions). */
-  hasTrainer(algo: string): boolean;
   /** The running trainer's checkpoint files by name. */
   save(): Promise<Record<string, Uint8Array>>;
   /** Enlarges the agent whose tile is at (x, y) of the canvas; its index, or undefined for none. */

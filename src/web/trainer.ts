@@ -48,7 +48,7 @@ export interface Trainer {
   /** Reads back a few numbers; may lag the submitted work by an iteration or two. */
   stats(): Promise<TrainerStats>;
   /** For the enlarged agent: its policy's action probabilities and value estimate, when known. */
-  inspect?(agent: number): Promise<{ probabilities: number[]; value: number } | undefined>;
+  inspect?(agent: number): Promise<{ probabilities?: number[]; value: number } | undefined>;
   /** The current policy as checkpoint files by name, for the page's Save button (loadable as RunConfig.checkpoint). */
   checkpoint?(): Promise<Record<string, Uint8Array>>;
   /** Frees GPU buffers (not the device, which the worker owns). */

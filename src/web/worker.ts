@@ -8,7 +8,6 @@ import type { GpuVecEnv } from '../vecenv/gpu.ts';
 import { PlayProbe } from './play-probe.ts';
 import { actionFor, playRate, type PlayKey } from './play-keys.ts';
 import type { InitResult, LiveStats, PageEvents, RunInfo, Selection, WorkerApi } from './protocol.ts';
-import { RandomActionsTrainer } from './random-trainer.ts';
 import { AgentFrames, type View } from './render/agent-frames.ts';
 import { agentLayout, CANVAS_HEIGHT, CANVAS_WIDTH, DEFAULT_AGENTS, MAX_AGENTS, playLayout, tileAt, type AgentLayout } from './render/layout.ts';
 import { PixiStage, type StageKind } from './render/pixi-stage.ts';
@@ -73,15 +72,13 @@ class GpuOwner implements WorkerApi {
   async train(config: RunConfig, agents: number): Promise<RunInfo> {
     const ctx = this.context();
     this.stop();
-    const factory = TRAINERS[config.algo];
-    if (!factory && config.checkpoint) throw new Error(`this build has no ${config.algo.toUpperCase()} trainer to load a checkpoint into yet`);
-    const trainer: Trainer = factory ? await factory(ctx, config) : new RandomActionsTrainer(ctx, config);
+    const trainer: Trainer = await TRAINERS[config.algo](ctx, config);
     const count = Math.min(Math.max(1, Math.trunc(agents) || DEFAULT_AGENTS), MAX_AGENTS, trainer.vecEnv.numEnvs);
     const session = this.open('train', trainer.vecEnv, agentLayout(count));
     session.trainer = trainer;
     this.select(session.layout.tiles[0].x, session.layout.tiles[0].y);
     void this.trainLoop(session);
-    return { policy: trainer instanceof RandomActionsTrainer ? 'random' : 'trained', numEnvs: trainer.vecEnv.numEnvs, agents: count, canSave: trainer.checkpoint !== undefined };
+    return { numEnvs: trainer.vecEnv.numEnvs, agents: count, canSave: trainer.checkpoint !== undefined };
   }
 
   async play(envId: string, seed: number): Promise<RunInfo> {
@@ -126,7 +123,7 @@ class GpuOwner implements WorkerApi {
         .finally(() => (busy = false));
     };
     session.timer = setInterval(tick, 1000 / playRate(spec));
-    return { policy: 'random', numEnvs: 1, agents: 1, canSave: false };
+    return { numEnvs: 1, agents: 1, canSave: false };
   }
 
   pause(): void {
@@ -166,10 +163,6 @@ class GpuOwner implements WorkerApi {
     session.layout = agentLayout(count);
     session.selected = Math.min(session.selected, count - 1);
     this.applyLayout(session);
-  }
-
-  hasTrainer(algo: string): boolean {
-    return TRAINERS[algo as keyof typeof TRAINERS] !== undefined;
   }
 
   async save(): Promise<Record<string, Uint8Array>> {
