@@ -83,7 +83,7 @@ describe('the demo page', () => {
     await page.locator('#agents-canvas').click({ position: { x: tile.x + tile.size / 2, y: tile.y + tile.size / 2 } });
     await expect.poll(() => page.locator('#focus-title').textContent()).toBe('Agent 5');
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'breakout-random.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'breakout-training.png') });
     const box = (await page.locator('#agents-canvas').boundingBox())!;
     const clip = { x: Math.round(box.x), y: Math.round(box.y), width: 980, height: 640 };
     const image = await decodePng(page, await page.screenshot({ clip }));

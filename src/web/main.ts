@@ -260,6 +260,7 @@ async function startPlay(): Promise<void> {
 }
 
 function resetFocus(): void {
+  focusAgent = undefined;
   ui.focusTitle.textContent = 'Click an agent to enlarge it.';
   ui.focusProbs.replaceChildren();
   ui.focusValue.textContent = '';
@@ -272,6 +273,7 @@ async function onCanvasClick(canvas: HTMLCanvasElement, event: MouseEvent): Prom
   const y = ((event.clientY - box.top) * CANVAS_HEIGHT) / box.height;
   const agent = await api.select(x, y);
   if (agent === undefined) return;
+  focusAgent = agent;
   ui.focusTitle.textContent = `Agent ${agent}`;
   ui.focusProbs.replaceChildren();
   ui.focusValue.textContent = '';
@@ -281,6 +283,8 @@ async function onCanvasClick(canvas: HTMLCanvasElement, event: MouseEvent): Prom
 /** How often the enlarged agent's action probabilities and value are read back while a run goes. */
 const FOCUS_INTERVAL_MS = 1000;
 let focusInFlight = false;
+/** The agent last clicked; a readback that answers for an earlier selection is dropped. */
+let focusAgent: number | undefined;
 
 /** Shows the enlarged agent's policy and value as they are now (one small readback, never two at once). */
 async function refreshFocus(): Promise<void> {
@@ -289,6 +293,7 @@ async function refreshFocus(): Promise<void> {
   try {
     const selection = await api.inspect();
     if (!selection || (state !== 'running' && state !== 'paused')) return;
+    if (focusAgent !== undefined && selection.agent !== focusAgent) return;
     ui.focusTitle.textContent = `Agent ${selection.agent}`;
     ui.focusProbs.replaceChildren(
       ...(selection.probabilities ?? []).map((p, action) => {
