@@ -18,7 +18,7 @@ describe('wgym CLI', () => {
   it('--help lists the commands', () => {
     const { code, stdout } = wgym('--help');
     expect(code).toBe(0);
-    for (const command of ['envs', 'info', 'conformance', 'bench']) expect(stdout).toContain(command);
+    for (const command of ['envs', 'info', 'conformance', 'bench', 'train', 'eval', 'plot']) expect(stdout).toContain(command);
   });
 
   it('conformance passes a classic fixture on both backends and finds its shaders from any directory', () => {
