@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IterationPlan } from '../train/gpu-trainer.ts';
-import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
+import { commonConfigFields, MLP_64_RELU, MLP_64_TANH } from './common.ts';
 
 /**
  * A2C (Mnih et al., 2016), synchronous, with Stable-Baselines3's defaults (the CleanRL family has no
@@ -12,19 +12,10 @@ import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
  * eps 1e-5), and the value loss carries CleanRL's ½, so SB3's vf_coef 0.5 is vfCoef 1 here.
  */
 export const a2cConfigSchema = z.strictObject({
-  totalSteps: z.number().int().positive(),
-  numEnvs: z.number().int().positive(),
-  numSteps: z.number().int().positive(),
-  learningRate: z.number().positive(),
-  annealLr: z.boolean(),
-  gamma: z.number().min(0).max(1),
+  ...commonConfigFields,
   gaeLambda: z.number().min(0).max(1),
   normAdv: z.boolean(),
-  entCoef: z.number().min(0),
-  vfCoef: z.number().min(0),
-  maxGradNorm: z.number().positive(),
   bootstrapTruncation: z.boolean(),
-  network: networkSchema,
 });
 export type A2cConfig = z.infer<typeof a2cConfigSchema>;
 

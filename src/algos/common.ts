@@ -14,6 +14,24 @@ export const networkSchema = z.strictObject({
 });
 export type NetworkChoice = z.infer<typeof networkSchema>;
 
+/**
+ * The fields every algorithm's config has, with CleanRL's names: the run's length, the rollout
+ * (numEnvs × numSteps per iteration), the learning rate and its linear annealing, the discount,
+ * the loss coefficients, global-norm clipping and the network.
+ */
+export const commonConfigFields = {
+  totalSteps: z.number().int().positive(),
+  numEnvs: z.number().int().positive(),
+  numSteps: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  annealLr: z.boolean(),
+  gamma: z.number().min(0).max(1),
+  entCoef: z.number().min(0),
+  vfCoef: z.number().min(0),
+  maxGradNorm: z.number().positive(),
+  network: networkSchema,
+};
+
 /** CleanRL's ppo.py network: separate 64-64 tanh torsos. */
 export const MLP_64_TANH: NetworkChoice = { torso: 'mlp', hidden: [64, 64], activation: 'tanh', sharedTorso: false };
 /** PureJaxRL's MinAtar network: separate 64-64 ReLU torsos. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IterationPlan } from '../train/gpu-trainer.ts';
-import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
+import { commonConfigFields, MLP_64_RELU, MLP_64_TANH } from './common.ts';
 
 /**
  * PPO (Schulman et al., 2017) as CleanRL's ppo.py and PureJaxRL's ppo.py run it. Each iteration:
@@ -14,24 +14,15 @@ import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
  * All of it runs as GPU dispatches (src/train/gpu-trainer.ts); src/train/run.ts drives the loop.
  */
 export const ppoConfigSchema = z.strictObject({
-  totalSteps: z.number().int().positive(),
-  numEnvs: z.number().int().positive(),
-  numSteps: z.number().int().positive(),
-  learningRate: z.number().positive(),
-  annealLr: z.boolean(),
-  gamma: z.number().min(0).max(1),
+  ...commonConfigFields,
   gaeLambda: z.number().min(0).max(1),
   numMinibatches: z.number().int().positive(),
   updateEpochs: z.number().int().positive(),
   normAdv: z.boolean(),
   clipCoef: z.number().positive(),
   clipVloss: z.boolean(),
-  entCoef: z.number().min(0),
-  vfCoef: z.number().min(0),
-  maxGradNorm: z.number().positive(),
   /** Add γ·V(final observation) to the reward at a time-limit truncation (CleanRL and PureJaxRL do not). */
   bootstrapTruncation: z.boolean(),
-  network: networkSchema,
 });
 export type PpoConfig = z.infer<typeof ppoConfigSchema>;
 

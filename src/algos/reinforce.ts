@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IterationPlan } from '../train/gpu-trainer.ts';
-import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
+import { commonConfigFields, MLP_64_RELU, MLP_64_TANH } from './common.ts';
 
 /**
  * REINFORCE (Williams, 1992) on batches of numEnvs × numSteps steps. Each iteration:
@@ -12,18 +12,9 @@ import { MLP_64_RELU, MLP_64_TANH, networkSchema } from './common.ts';
  *      vfCoef · ½ (V − G)² (baseline: true) or absent (b = 0, no critic).
  */
 export const reinforceConfigSchema = z.strictObject({
-  totalSteps: z.number().int().positive(),
-  numEnvs: z.number().int().positive(),
-  numSteps: z.number().int().positive(),
-  learningRate: z.number().positive(),
-  annealLr: z.boolean(),
-  gamma: z.number().min(0).max(1),
+  ...commonConfigFields,
   baseline: z.boolean(),
   normAdv: z.boolean(),
-  entCoef: z.number().min(0),
-  vfCoef: z.number().min(0),
-  maxGradNorm: z.number().positive(),
-  network: networkSchema,
 });
 export type ReinforceConfig = z.infer<typeof reinforceConfigSchema>;
 
