@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildAndServe, launch, openPage, readStat, ROOT, type Site } from './e2e/harness.ts';
+import { buildAndServe, launch, openPage, readStat, type Site } from './e2e/harness.ts';
+import { wgym } from './helpers/cli.ts';
 
 // Training in the page: the same GPU trainer as `wgym train`, driven by the page's worker, and
 // checkpoints that travel both ways between the CLI and the page.
@@ -13,11 +13,6 @@ let site: Site;
 let browser: Browser;
 let dir: string;
 let cliRun: string;
-
-function wgym(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin/wgym.mjs'), ...args], { cwd: tmpdir(), encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wgym-e2e-train-'));

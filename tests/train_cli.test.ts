@@ -1,18 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_ENV_ID, decodeSafetensors } from '../src/nn/safetensors.ts';
+import { wgym } from './helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin/wgym.mjs', import.meta.url));
-
-/** Runs the real CLI from another working directory, as a user would. */
-function wgym(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: tmpdir(), encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** The one line a failing command prints (Dawn may add its XDG_RUNTIME_DIR warning). */
 const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('wgym:') || line.includes('Error'));

@@ -79,11 +79,7 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
       if (steps > MAX_STEPS_PER_EPISODE * options.episodes) {
         throw new InputError(`evaluation: only ${episodes} of ${options.episodes} episodes finished in ${steps} steps`);
       }
-      const encoder = gpu.device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      trainer.recordRollout(pass);
-      pass.end();
-      gpu.device.queue.submit([encoder.finish()]);
+      trainer.act();
       if (steps === 0) {
         const error = await gpu.device.popErrorScope();
         if (error) throw new RunError(`the WebGPU device rejected the policy kernels: ${error.message.split('\n')[0]}`);

@@ -291,9 +291,20 @@ export class GpuTrainer {
   /** Submits `iterations` iterations at this learning rate, in one command buffer. */
   iterate(learningRate: number, iterations = 1): void {
     this.adam.setLearningRate(learningRate);
+    this.submit((pass) => {
+      for (let k = 0; k < iterations; k++) this.recordIteration(pass);
+    });
+  }
+
+  /** Submits one rollout under the current parameters, with no update (evaluation, watching a policy). */
+  act(): void {
+    this.submit((pass) => this.recordRollout(pass));
+  }
+
+  private submit(record: (pass: GPUComputePassEncoder) => void): void {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    for (let k = 0; k < iterations; k++) this.recordIteration(pass);
+    record(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
   }

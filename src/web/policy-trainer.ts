@@ -54,11 +54,7 @@ export class PolicyTrainer implements Trainer {
 
   iterate(): void {
     if (this.run.watch) {
-      const encoder = this.gpu.device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      this.trainer.recordRollout(pass);
-      pass.end();
-      this.gpu.device.queue.submit([encoder.finish()]);
+      this.trainer.act();
     } else {
       const progress = Math.min(this.iteration, this.iterations - 1);
       this.trainer.iterate(annealedLearningRate(this.config.learningRate, this.config.annealLr, progress, this.iterations));
