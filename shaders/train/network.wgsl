@@ -58,24 +58,38 @@ fn observation_input(words_at: u32, j: u32) -> f32 {
   return f32((load_w(words_at + c * 4u + (k >> 5u)) >> (k & 31u)) & 1u);
 }
 
-// Σ_j x_j · [W | b]ᵀ[j][o4] over the observation's set bits j and its 1 (the bias): a packed-bits
-// input layer as sparse as the observation (a few dozen of Breakout's 400 bits are set), where the
-// dense loop would load every weight. The words are the observation's (src/vecenv/observation.ts).
-fn sparse_input_layer(st: Stage, words_at: u32, o4: u32) -> vec4<f32> {
+// Σ_j x_j · [W | b]ᵀ[j][o4 + k] for k < 4 over the observation's set bits j and its 1 (the bias):
+// a packed-bits input layer as sparse as the observation (a few dozen of Breakout's 400 bits are
+// set), where the dense loop would load every weight; sixteen outputs per pass over the bits, whose
+// decoding costs about what a weight load does. Blocks past the last repeat it. The words are the
+// observation's (src/vecenv/observation.ts).
+fn sparse_input_layer(st: Stage, words_at: u32, o4: u32) -> array<vec4<f32>, 4> {
   let output_blocks = blocks_of(st.outputs);
   let channels = max(OBS_BIT_CHANNELS, 1u);
-  var acc = weights[st.forward + INPUT_SIZE * output_blocks + o4];
+  let last = output_blocks - 1u;
+  let b0 = st.forward + min(o4, last);
+  let b1 = st.forward + min(o4 + 1u, last);
+  let b2 = st.forward + min(o4 + 2u, last);
+  let b3 = st.forward + min(o4 + 3u, last);
+  let bias = INPUT_SIZE * output_blocks;
+  var y0 = weights[b0 + bias];
+  var y1 = weights[b1 + bias];
+  var y2 = weights[b2 + bias];
+  var y3 = weights[b3 + bias];
   for (var c = 0u; c < channels; c++) {
     for (var w = 0u; w < 4u; w++) {
       var bits = load_w(words_at + c * 4u + w);
       while (bits != 0u) {
-        let j = (32u * w + countTrailingZeros(bits)) * channels + c;
+        let row = ((32u * w + countTrailingZeros(bits)) * channels + c) * output_blocks;
         bits &= bits - 1u;
-        acc += weights[st.forward + j * output_blocks + o4];
+        y0 += weights[b0 + row];
+        y1 += weights[b1 + row];
+        y2 += weights[b2 + row];
+        y3 += weights[b3 + row];
       }
     }
   }
-  return acc;
+  return array(y0, y1, y2, y3);
 }
 
 fn is_sparse_input_layer(st: Stage) -> bool {
@@ -187,17 +201,20 @@ fn row_forward(row4: u32, words_at: u32) {
     let x_at = row4 + st.input_at / 4u;
     let y_at = row4 + st.output_at / 4u;
     let sparse = is_sparse_input_layer(st);
-    for (var o4 = 0u; o4 < output_blocks; o4++) {
-      var acc = vec4(0.0);
-      if (sparse) {
-        acc = sparse_input_layer(st, words_at, o4);
+    // The padding outputs come out act(0) = 0.
+    for (var o4 = 0u; o4 < select(0u, output_blocks, sparse); o4 += 4u) {
+      let y = sparse_input_layer(st, words_at, o4);
+      for (var k = 0u; k < min(4u, output_blocks - o4); k++) {
+        store4(y_at + o4 + k, activate(y[k], st.activation));
       }
-      for (var j4 = 0u; j4 < select(padded_width(st.inputs) / 4u, 0u, sparse); j4++) {
+    }
+    for (var o4 = 0u; o4 < select(output_blocks, 0u, sparse); o4++) {
+      var acc = vec4(0.0);
+      for (var j4 = 0u; j4 < padded_width(st.inputs) / 4u; j4++) {
         let x = load4(x_at + j4);
         let w = st.forward + 4u * j4 * output_blocks + o4;
         acc += weights[w] * x.x + weights[w + output_blocks] * x.y + weights[w + 2u * output_blocks] * x.z + weights[w + 3u * output_blocks] * x.w;
       }
-      // The padding outputs come out act(0) = 0.
       store4(y_at + o4, activate(acc, st.activation));
     }
     // The 1 after the outputs, for the bias of the stages reading them.
@@ -280,8 +297,31 @@ fn standard_normal(u1: f32, u2: f32) -> f32 {
 // element j of its four rows is the vec4 at quad + j. ---
 
 fn quad_load_input(quad: u32, words_at: vec4<u32>) {
+  if (OBS_BIT_CHANNELS > 0u) {
+    quad_unpack_bits(quad, words_at);
+    return;
+  }
   for (var j = 0u; j < padded_width(INPUT_SIZE); j++) {
     store4(quad + j, vec4(padded_input(words_at.x, j), padded_input(words_at.y, j), padded_input(words_at.z, j), padded_input(words_at.w, j)));
+  }
+}
+
+// The four rows' packed bits as floats, each word loaded once (as observation_input would load it
+// for each of its 32 inputs).
+fn quad_unpack_bits(quad: u32, words_at: vec4<u32>) {
+  let channels = max(OBS_BIT_CHANNELS, 1u);
+  let cells = INPUT_SIZE / channels;
+  for (var c = 0u; c < channels; c++) {
+    for (var w = 0u; 32u * w < cells; w++) {
+      let at = c * 4u + w;
+      let words = vec4(load_w(words_at.x + at), load_w(words_at.y + at), load_w(words_at.z + at), load_w(words_at.w + at));
+      for (var k = 32u * w; k < min(32u * w + 32u, cells); k++) {
+        store4(quad + k * channels + c, vec4<f32>((words >> vec4(k & 31u)) & vec4(1u)));
+      }
+    }
+  }
+  for (var j = INPUT_SIZE; j < padded_width(INPUT_SIZE); j++) {
+    store4(quad + j, vec4(select(0.0, 1.0, j == INPUT_SIZE)));
   }
 }
 
@@ -298,20 +338,29 @@ fn quad_forward(quad: u32, words_at: vec4<u32>) {
     let x_at = quad + st.input_at;
     let y_at = quad + st.output_at;
     let sparse = is_sparse_input_layer(st);
+    // Row by row, then turned to the quad's arrangement.
+    for (var o4 = 0u; o4 < select(0u, output_blocks, sparse); o4 += 4u) {
+      let y0 = sparse_input_layer(st, words_at.x, o4);
+      let y1 = sparse_input_layer(st, words_at.y, o4);
+      let y2 = sparse_input_layer(st, words_at.z, o4);
+      let y3 = sparse_input_layer(st, words_at.w, o4);
+      for (var k = 0u; k < min(4u, output_blocks - o4); k++) {
+        let block = transpose(mat4x4(y0[k], y1[k], y2[k], y3[k]));
+        let y = y_at + 4u * (o4 + k);
+        store4(y, activate(block[0], st.activation));
+        store4(y + 1u, activate(block[1], st.activation));
+        store4(y + 2u, activate(block[2], st.activation));
+        store4(y + 3u, activate(block[3], st.activation));
+      }
+    }
     // Eight outputs at a time: each load of x serves 32 multiply-adds. A lone last block of four
     // is computed twice and stored once.
-    for (var o4 = 0u; o4 < output_blocks; o4 += 2u) {
+    for (var o4 = 0u; o4 < select(output_blocks, 0u, sparse); o4 += 2u) {
       let pair = o4 + 1u < output_blocks;
       let p4 = select(o4, o4 + 1u, pair);
       var a = array<vec4<f32>, 8>();
-      if (sparse) {
-        // Row by row, then turned to the quad's arrangement.
-        let first = transpose(mat4x4(sparse_input_layer(st, words_at.x, o4), sparse_input_layer(st, words_at.y, o4), sparse_input_layer(st, words_at.z, o4), sparse_input_layer(st, words_at.w, o4)));
-        let second = transpose(mat4x4(sparse_input_layer(st, words_at.x, p4), sparse_input_layer(st, words_at.y, p4), sparse_input_layer(st, words_at.z, p4), sparse_input_layer(st, words_at.w, p4)));
-        a = array(first[0], first[1], first[2], first[3], second[0], second[1], second[2], second[3]);
-      }
       // Through j = inputs, the 1 that picks up the bias.
-      for (var j = 0u; j < select(st.inputs + 1u, 0u, sparse); j++) {
+      for (var j = 0u; j <= st.inputs; j++) {
         let x = load4(x_at + j);
         let w = weights[st.forward + j * output_blocks + o4];
         let v = weights[st.forward + j * output_blocks + p4];

@@ -51,6 +51,16 @@ fn conv_patch_shift(st: Stage, p: u32) -> u32 {
   return ((p / out_w) * st.grid_width + p % out_w) * st.grid_channels;
 }
 
+// The four 4 × 4 products dz[o + r] · x[j + c] of one quad of samples (summed over its four), for
+// outputs o0 and o1 (their dz at d + o · stride) and the inputs whose vec4s are at at0 and at1.
+fn quad_products(at0: vec4<u32>, at1: vec4<u32>, d: u32, o0: u32, o1: u32, stride: u32) -> array<mat4x4<f32>, 4> {
+  let x0 = mat4x4(load4(at0.x), load4(at0.y), load4(at0.z), load4(at0.w));
+  let x1 = mat4x4(load4(at1.x), load4(at1.y), load4(at1.z), load4(at1.w));
+  let d0 = transpose(mat4x4(load4(d + o0 * stride), load4(d + (o0 + 1u) * stride), load4(d + (o0 + 2u) * stride), load4(d + (o0 + 3u) * stride)));
+  let d1 = transpose(mat4x4(load4(d + o1 * stride), load4(d + (o1 + 1u) * stride), load4(d + (o1 + 2u) * stride), load4(d + (o1 + 3u) * stride)));
+  return array(d0 * x0, d0 * x1, d1 * x0, d1 * x1);
+}
+
 // Writes the block's gradients and returns their sum of squares. A block is 8 × 8, four 4 × 4
 // quarters; at an edge where the stage has only four outputs or inputs left, the second half
 // repeats the first and is not written.
@@ -85,22 +95,28 @@ fn block_gradients(block: u32) -> f32 {
     // The bias column keeps its 1 (a dense stage's only position has no shift anyway).
     let fixed0 = columns0 >= vec4(st.inputs);
     let fixed1 = columns1 >= vec4(st.inputs);
-    for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
-      let quad = RO_SCRATCH / 4u + q * ACT_STRIDE;
-      let dz = RO_DZ / 4u + q * ACT_STRIDE + st.output_at;
-      for (var p = 0u; p < positions; p++) {
-        let shift = vec4(conv_patch_shift(st, p));
-        let at0 = quad + select(offsets0 + shift, offsets0, fixed0);
-        let at1 = quad + select(offsets1 + shift, offsets1, fixed1);
-        let d = dz + p;
-        let x0 = mat4x4(load4(at0.x), load4(at0.y), load4(at0.z), load4(at0.w));
-        let x1 = mat4x4(load4(at1.x), load4(at1.y), load4(at1.z), load4(at1.w));
-        let d0 = transpose(mat4x4(load4(d + o0 * positions), load4(d + (o0 + 1u) * positions), load4(d + (o0 + 2u) * positions), load4(d + (o0 + 3u) * positions)));
-        let d1 = transpose(mat4x4(load4(d + o1 * positions), load4(d + (o1 + 1u) * positions), load4(d + (o1 + 2u) * positions), load4(d + (o1 + 3u) * positions)));
-        g00 += d0 * x0;
-        g01 += d0 * x1;
-        g10 += d1 * x0;
-        g11 += d1 * x1;
+    // A dense stage's own loop leaves out the conv's shift, two divisions per sample: a third faster.
+    if (st.kind == STAGE_DENSE) {
+      for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
+        let row = RO_SCRATCH / 4u + q * ACT_STRIDE;
+        let g = quad_products(row + offsets0, row + offsets1, RO_DZ / 4u + q * ACT_STRIDE + st.output_at, o0, o1, 1u);
+        g00 += g[0];
+        g01 += g[1];
+        g10 += g[2];
+        g11 += g[3];
+      }
+    } else {
+      for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
+        let quad = RO_SCRATCH / 4u + q * ACT_STRIDE;
+        let dz = RO_DZ / 4u + q * ACT_STRIDE + st.output_at;
+        for (var p = 0u; p < positions; p++) {
+          let shift = vec4(conv_patch_shift(st, p));
+          let g = quad_products(quad + select(offsets0 + shift, offsets0, fixed0), quad + select(offsets1 + shift, offsets1, fixed1), dz + p, o0, o1, positions);
+          g00 += g[0];
+          g01 += g[1];
+          g10 += g[2];
+          g11 += g[3];
+        }
       }
     }
     var sum = write_gradients(st, o0, j0, g00);
