@@ -60,8 +60,8 @@ fn observation_input(words_at: u32, j: u32) -> f32 {
 
 // Σ_j x_j · [W | b]ᵀ[j][o4 + k] for k < 4 over the observation's set bits j and its 1 (the bias):
 // a packed-bits input layer as sparse as the observation (a few dozen of Breakout's 400 bits are
-// set), where the dense loop would load every weight; sixteen outputs per pass over the bits, whose
-// decoding costs about what a weight load does. Blocks past the last repeat it. The words are the
+// set), where the dense loop would load every weight; sixteen outputs per pass, since every pass
+// loads and decodes the words again. Blocks past the last repeat it. The words are the
 // observation's (src/vecenv/observation.ts).
 fn sparse_input_layer(st: Stage, words_at: u32, o4: u32) -> array<vec4<f32>, 4> {
   let output_blocks = blocks_of(st.outputs);
