@@ -45,19 +45,6 @@ fn activation_slope(y: vec4<f32>, kind: u32) -> vec4<f32> {
   return select(select(vec4(1.0), select(vec4(0.0), vec4(1.0), y > vec4(0.0)), kind == ACT_RELU), 1.0 - y * y, kind == ACT_TANH);
 }
 
-// Input j of the observation whose words are at words_at.
-fn observation_input(words_at: u32, j: u32) -> f32 {
-  if (OBS_BIT_CHANNELS == 0u) {
-    return load_f(words_at + j);
-  }
-  // Input j is cell k = j / C, channel c = j % C ([row][col][channel] order). (The max keeps the
-  // constant-folded division of the f32 variant, where this is dead code, defined.)
-  let channels = max(OBS_BIT_CHANNELS, 1u);
-  let k = j / channels;
-  let c = j % channels;
-  return f32((load_w(words_at + c * 4u + (k >> 5u)) >> (k & 31u)) & 1u);
-}
-
 // Σ_j x_j · [W | b]ᵀ[j][o4 + k] for k < 4 over the observation's set bits j and its 1 (the bias):
 // a packed-bits input layer as sparse as the observation (a few dozen of Breakout's 400 bits are
 // set), where the dense loop would load every weight; sixteen outputs per pass, since every pass
@@ -169,10 +156,10 @@ fn conv_forward(st: Stage, words_at: u32, base: u32, stride: u32) {
   }
 }
 
-// Float j of the padded input vector.
+// Float j of the padded input vector, for an f32 observation (packed bits are read as words).
 fn padded_input(words_at: u32, j: u32) -> f32 {
   if (j < INPUT_SIZE) {
-    return observation_input(words_at, j);
+    return load_f(words_at + j);
   }
   return select(0.0, 1.0, j == INPUT_SIZE);
 }
@@ -306,8 +293,8 @@ fn quad_load_input(quad: u32, words_at: vec4<u32>) {
   }
 }
 
-// The four rows' packed bits as floats, each word loaded once (as observation_input would load it
-// for each of its 32 inputs).
+// The four rows' packed bits as floats, each word loaded once: input j is cell k = j / C, channel
+// c = j % C ([row][col][channel] order), bit k % 32 of word c · 4 + ⌊k / 32⌋.
 fn quad_unpack_bits(quad: u32, words_at: vec4<u32>) {
   let channels = max(OBS_BIT_CHANNELS, 1u);
   let cells = INPUT_SIZE / channels;

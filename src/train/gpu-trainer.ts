@@ -190,8 +190,12 @@ export class GpuTrainer {
     const emptyGroup = device.createBindGroup({ layout: emptyLayout, entries: [] });
 
     const p = this.program;
+    // A few envs (PureJaxRL's MinAtar preset has 64) spread over several workgroups, so that a
+    // software adapter's threads share them: 1.5× faster at 64 envs on SwiftShader's two here.
+    const rolloutWorkgroup = this.numEnvs >= 256 ? 64 : 16;
     const constants: Record<string, number> = {
       ...this.vecEnv.driver.constants,
+      WORKGROUP_SIZE: rolloutWorkgroup,
       ...this.layout.sections,
       ROLLOUT_STEPS: plan.rolloutSteps,
       ROLLOUT_ENVS: this.numEnvs,
@@ -226,19 +230,16 @@ export class GpuTrainer {
       LOG_STD_BLOCK: p.logStd?.block ?? 0,
       ...(envDef.spec.actionSpace.kind === 'box' ? { ACTION_LOW: envDef.spec.actionSpace.low, ACTION_HIGH: envDef.spec.actionSpace.high } : {}),
     };
-    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: Dispatch['workgroups'], [secondLayout, secondGroup] = [netLayout, netGroup], extraConstants = {}): Dispatch => {
+    const dispatch = (files: string[], entryPoint: string, groupLayout: GPUBindGroupLayout, group: GPUBindGroup, workgroups: Dispatch['workgroups'], [secondLayout, secondGroup] = [netLayout, netGroup]): Dispatch => {
       const code = composeShader(gpu.shaders, files);
       const layout = device.createPipelineLayout({ bindGroupLayouts: [groupLayout, secondLayout] });
-      const pipeline = computePipeline(device, { label: entryPoint, code, entryPoint, constants: declaredOverrides(code, { ...constants, ...extraConstants }), layout }, `train ${groupLayout.label}`);
+      const pipeline = computePipeline(device, { label: entryPoint, code, entryPoint, constants: declaredOverrides(code, constants), layout }, `train ${groupLayout.label}`);
       return { pipeline, bindGroups: [group, secondGroup], workgroups };
     };
     const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/program.wgsl', 'shaders/train/network.wgsl'];
     this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, [Math.ceil(p.largestPackedStage / 256), p.stages.length], [emptyLayout, emptyGroup]);
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
-    // A few envs (PureJaxRL's MinAtar preset has 64) spread over several workgroups, so that a
-    // software adapter's threads share them: 1.5× faster at 64 envs on SwiftShader's two here.
-    const rolloutWorkgroup = this.numEnvs >= 256 ? 64 : 16;
-    this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / rolloutWorkgroup), undefined, { WORKGROUP_SIZE: rolloutWorkgroup });
+    this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / rolloutWorkgroup));
     this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
     this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / UPDATE_WORKGROUP));
     this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, gradientWorkgroups);
