@@ -74,6 +74,7 @@ describe('wgym train, eval and plot', () => {
     const result = wgym('train', '--resume', run, '--total-steps', '4096', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ steps: 4096, seed: 1 });
+    expect(result.stderr).toContain('the learning rate now anneals to 0 at 4096 steps, not at the 2048');
     const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step);
     expect(steps.at(-1)).toBe(4096);
     expect(steps).toContain(2048);

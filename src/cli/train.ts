@@ -57,6 +57,9 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const gpu = await openGpu(flags);
   const log = (text: string) => process.stderr.write(`${text}\n`);
   log(`wgym train: ${envId}, ${algo}, ${config.numEnvs} envs × ${config.numSteps} steps, ${config.totalSteps} steps, seed ${seed}, on ${gpu.adapterName}; run directory ${outDir}`);
+  if (resume && config.annealLr && config.totalSteps !== resume.config.totalSteps) {
+    log(`note: the learning rate now anneals to 0 at ${config.totalSteps} steps, not at the ${resume.config.totalSteps} this run was started with`);
+  }
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: 'train {bar} {percentage}% | {value}/{total} steps | {sps} steps/s | return {ret} | {eta_formatted} left', stream: process.stderr, etaBuffer: 20 })
     : undefined;
