@@ -24,15 +24,15 @@ step bench
 timeout ${BENCH_SECONDS:-150} "${wgym[@]}" bench --backend gpu --envs ${BENCH_ENVS:-4096,65536,262144} --repetitions 5 --json \
   > "$out/bench.json" 2> "$out/bench.err"
 echo "bench rc=$?"; tail -3 "$out/bench.err"
-step cartpole
-rm -rf /tmp/wgym-runs/cartpole
-timeout -s INT ${CARTPOLE_SECONDS:-150} "${wgym[@]}" train --env classic/cartpole --algo ppo --seed 1 --total-steps ${CARTPOLE_STEPS:-500000} --out /tmp/wgym-runs/cartpole --json > "$out/cartpole.json" 2> "$out/cartpole.err"
-echo "cartpole rc=$?"; cat "$out/cartpole.json"
-cp /tmp/wgym-runs/cartpole/metrics.jsonl "$out/cartpole_metrics.jsonl" 2>/dev/null
-step breakout
-rm -rf /tmp/wgym-runs/breakout
-timeout -s INT ${BREAKOUT_SECONDS:-180} "${wgym[@]}" train --env minatar/breakout --algo ppo --seed 1 \
-  --total-steps ${BREAKOUT_STEPS:-10000000} --out /tmp/wgym-runs/breakout --json > "$out/breakout.json" 2> "$out/breakout.err"
-echo "breakout rc=$?"; cat "$out/breakout.json"
-cp /tmp/wgym-runs/breakout/metrics.jsonl "$out/breakout_metrics.jsonl" 2>/dev/null
+# train NAME ENV SECONDS STEPS: PPO, seed 1, its summary JSON and metrics into $out.
+train() {
+  step "$1"
+  rm -rf "/tmp/wgym-runs/$1"
+  timeout -s INT "$3" "${wgym[@]}" train --env "$2" --algo ppo --seed 1 --total-steps "$4" --out "/tmp/wgym-runs/$1" --json \
+    > "$out/$1.json" 2> "$out/$1.err"
+  echo "$1 rc=$?"; cat "$out/$1.json"
+  cp "/tmp/wgym-runs/$1/metrics.jsonl" "$out/$1_metrics.jsonl" 2>/dev/null
+}
+train cartpole classic/cartpole "${CARTPOLE_SECONDS:-150}" "${CARTPOLE_STEPS:-500000}"
+train breakout minatar/breakout "${BREAKOUT_SECONDS:-180}" "${BREAKOUT_STEPS:-10000000}"
 step done
