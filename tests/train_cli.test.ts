@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,14 +70,31 @@ describe('wgym train, eval and plot', () => {
     expect(svg.match(/<polyline/g)).toHaveLength(2);
   });
 
-  it('resume continues the run from its checkpoint', () => {
+  it('resume continues the run from its checkpoint, and its metrics where the checkpoint left them', () => {
+    const metricsPath = join(run, 'metrics.jsonl');
+    const before = readFileSync(metricsPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    // As a run killed after its checkpoint leaves them: a record past the checkpoint, a line cut short.
+    appendFileSync(metricsPath, `${JSON.stringify({ ...before.at(-1), step: 2560, time_s: 1e6, episodes: 1e6 })}\n{"step": 30`);
     const result = wgym('train', '--resume', run, '--total-steps', '4096', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ steps: 4096, seed: 1 });
     expect(result.stderr).toContain('the learning rate now anneals to 0 at 4096 steps, not at the 2048');
-    const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step);
-    expect(steps.at(-1)).toBe(4096);
-    expect(steps).toContain(2048);
+    expect(result.stderr).toContain('removed 1 metrics records past step 2048');
+    expect(result.stderr).toContain('removed 1 unreadable lines');
+    const records = readFileSync(metricsPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.slice(0, before.length)).toEqual(before);
+    const resumed = records.slice(before.length);
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed.at(-1).step).toBe(4096);
+    // Steps rise, and time and episode counts carry on from the records before the resume.
+    for (let k = 1; k < records.length; k++) {
+      expect(records[k].step).toBeGreaterThan(records[k - 1].step);
+      expect(records[k].time_s).toBeGreaterThan(records[k - 1].time_s);
+      expect(records[k].episodes).toBe(records[k - 1].episodes + records[k].window_episodes);
+    }
+    const csv = readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(records.length + 1);
+    expect(csv.at(-1)?.split(',')[0]).toBe('4096');
     expect(JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8')).step).toBe(4096);
   });
 

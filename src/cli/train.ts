@@ -5,7 +5,8 @@ import { getEnv } from '../../envs/index.ts';
 import { getAlgorithm, resolveConfig, type AlgoName } from '../algos/index.ts';
 import { InputError } from '../errors.ts';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.ts';
-import { train, type MetricsRecord } from '../train/run.ts';
+import type { MetricsRecord } from '../train/metrics.ts';
+import { train } from '../train/run.ts';
 import { nonNegativeInt, positiveInt } from './flags.ts';
 import { openGpu, type GpuFlags } from './gpu-options.ts';
 
@@ -81,7 +82,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   try {
-    const result = await train(gpu, { envId, algo, config, seed, outDir, checkpointEvery, resume, onRecord, shouldStop: () => interrupts > 0 });
+    const result = await train(gpu, { envId, algo, config, seed, outDir, checkpointEvery, resume, onRecord, log, shouldStop: () => interrupts > 0 });
     bar?.stop();
     log(
       `${result.stopped ? 'stopped' : 'done'}: ${result.steps} steps in ${result.seconds.toFixed(1)} s (${Math.round(result.stepsPerSecond)} steps/s), ` +

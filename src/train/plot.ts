@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { METRICS_JSONL, type MetricsRecord } from './run.ts';
+import { METRICS_JSONL, type MetricsRecord } from './metrics.ts';
 
 export interface Curve {
   label: string;

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { annealedLearningRate } from '../algos/common.ts';
 import { trainingSetup, type AlgoConfig, type AlgoName } from '../algos/index.ts';
@@ -8,33 +8,8 @@ import type { GpuContext } from '../gpu/context.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { saveCheckpoint, writeAtomically, type Checkpoint } from './checkpoint.ts';
 import { GpuTrainer } from './gpu-trainer.ts';
+import { MetricsLog, type MetricsRecord } from './metrics.ts';
 
-/** One line of metrics.jsonl (and a row of metrics.csv). */
-export interface MetricsRecord {
-  step: number;
-  iteration: number;
-  time_s: number;
-  steps_per_s: number;
-  /** Episodes finished since the start, and since the previous record. */
-  episodes: number;
-  window_episodes: number;
-  /** Over the episodes finished since the previous record (null when none finished). */
-  return_mean: number | null;
-  return_std: number | null;
-  length_mean: number | null;
-  /** Over the latest (at least) 100 finished episodes. */
-  return_last100: number | null;
-  policy_loss: number;
-  value_loss: number;
-  entropy: number;
-  approx_kl: number;
-  clip_fraction: number;
-  grad_norm: number;
-  learning_rate: number;
-}
-
-export const METRICS_JSONL = 'metrics.jsonl';
-export const METRICS_CSV = 'metrics.csv';
 export const CONFIG_FILE = 'config.json';
 
 export interface TrainOptions {
@@ -50,6 +25,8 @@ export interface TrainOptions {
   resume?: Checkpoint;
   /** Called with every metrics record. */
   onRecord?: (record: MetricsRecord) => void;
+  /** Notes for the user (a resume that removed metrics records past its checkpoint). */
+  log?: (text: string) => void;
   /** Polled between iterations: true ends the run early (with a checkpoint), as on Ctrl-C. */
   shouldStop?: () => boolean;
 }
@@ -123,10 +100,19 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     mkdirSync(outDir, { recursive: true });
     const description = { envId: options.envId, algo: options.algo, seed: options.seed, config, network, plan, adapter: gpu.adapterName };
     writeAtomically(join(outDir, CONFIG_FILE), `${JSON.stringify(description, null, 2)}\n`);
-    if (!resume) {
-      writeFileSync(join(outDir, METRICS_JSONL), '');
-      writeFileSync(join(outDir, METRICS_CSV), '');
-    }
+  }
+  const startStep = startIteration * trainer.stepsPerIteration;
+  let metrics: MetricsLog | null = null;
+  let history: MetricsRecord[] = [];
+  if (outDir && resume) {
+    const restored = MetricsLog.resume(outDir, startStep);
+    metrics = restored.log;
+    history = restored.history.kept;
+    const { dropped, unreadable } = restored.history;
+    if (dropped > 0) options.log?.(`note: removed ${dropped} metrics records past step ${startStep} (written after the checkpoint; those steps are trained again)`);
+    if (unreadable > 0) options.log?.(`note: removed ${unreadable} unreadable lines from ${outDir}/metrics.jsonl`);
+  } else if (outDir) {
+    metrics = MetricsLog.create(outDir);
   }
 
   const checkpoint = async (iteration: number): Promise<string | null> => {
@@ -150,11 +136,14 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     return outDir;
   };
 
-  const chunks: Chunk[] = [];
-  let episodes = 0;
+  // A resumed run carries on the episode count, the last-100 window and the training time.
+  const chunks: Chunk[] = history
+    .filter((entry) => entry.window_episodes > 0 && entry.return_mean !== null)
+    .map((entry) => ({ episodes: entry.window_episodes, returnSum: (entry.return_mean as number) * entry.window_episodes }));
+  let episodes = history.at(-1)?.episodes ?? 0;
+  const earlierSeconds = history.at(-1)?.time_s ?? 0;
   const records: MetricsRecord[] = [];
   const start = performance.now();
-  const startStep = startIteration * trainer.stepsPerIteration;
   let iteration = startIteration;
   let stopped = false;
   let lastCheckpoint: string | null = null;
@@ -182,7 +171,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     const entry: MetricsRecord = {
       step,
       iteration,
-      time_s: seconds,
+      time_s: earlierSeconds + seconds,
       steps_per_s: (step - startStep) / seconds,
       episodes,
       window_episodes: stats.episodes,
@@ -199,12 +188,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
       learning_rate: annealedLearningRate(config.learningRate, config.annealLr, iteration - 1, iterations),
     };
     records.push(entry);
-    if (outDir) {
-      appendFileSync(join(outDir, METRICS_JSONL), `${JSON.stringify(entry)}\n`);
-      const csvPath = join(outDir, METRICS_CSV);
-      const header = records.length === 1 && !resume ? `${Object.keys(entry).join(',')}\n` : '';
-      appendFileSync(csvPath, `${header}${Object.values(entry).map((value) => value ?? '').join(',')}\n`);
-    }
+    metrics?.append(entry);
     options.onRecord?.(entry);
   };
 
