@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_ENV_ID, decodeSafetensors } from '../src/nn/safetensors.ts';
-import { wgym } from './helpers/cli.ts';
+import { wgym, wgymProcess } from './helpers/cli.ts';
 
 
 /** The one line a failing command prints (Dawn may add its XDG_RUNTIME_DIR warning). */
@@ -96,6 +96,29 @@ describe('wgym train, eval and plot', () => {
     expect(csv).toHaveLength(records.length + 1);
     expect(csv.at(-1)?.split(',')[0]).toBe('4096');
     expect(JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8')).step).toBe(4096);
+  });
+
+  it('Ctrl-C stops after the iteration with a checkpoint and a summary, also when the signal comes twice at once', async () => {
+    const out = join(dir, 'interrupted');
+    const { child, output, exit } = wgymProcess('train', '--env', 'classic/cartpole', '--total-steps', '10000000', '--out', out, '--json');
+    // Once a record is written, training is under way (and the handler installed).
+    const metrics = join(out, 'metrics.jsonl');
+    while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) {
+      if (child.exitCode !== null) throw new Error(`train exited early: ${output.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // As `timeout -s INT` and npm can deliver it: the same interrupt twice, a moment apart.
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    child.kill('SIGINT');
+    expect(await exit).toBe(130);
+    expect(output.stderr).toContain('stopping after this iteration and saving a checkpoint');
+    const summary = JSON.parse(output.stdout);
+    expect(summary).toMatchObject({ stopped: true, checkpoint: out });
+    expect(summary.steps).toBeGreaterThan(0);
+    expect(summary.steps).toBeLessThan(10000000);
+    expect(JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).step).toBe(summary.steps);
+    expect(wgym('eval', '--checkpoint', out, '--episodes', '2', '--envs', '2').code).toBe(0);
   });
 
   it('refuses to overwrite a run, and rejects bad configs with one line naming the field', () => {

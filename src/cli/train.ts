@@ -35,6 +35,12 @@ function readConfigFile(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * SIGINTs this close together are one interrupt: \`timeout -s INT\` signals the command and then its
+ * process group, and npm forwards the terminal's Ctrl-C to a child that already got it.
+ */
+const SAME_INTERRUPT_MS = 300;
+
 const formatReturn = (value: number | null) => (value === null ? '-' : value.toFixed(1));
 
 export async function trainCommand(flags: TrainFlags): Promise<number> {
@@ -75,10 +81,15 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     }
   };
   let interrupts = 0;
+  let firstInterrupt = 0;
   const onInterrupt = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    log('\nstopping after this iteration and saving a checkpoint (Ctrl-C again to quit at once; the last checkpoint stays intact)');
+    const now = performance.now();
+    if (interrupts++ === 0) {
+      firstInterrupt = now;
+      log('\nstopping after this iteration and saving a checkpoint (Ctrl-C again to quit at once; the last checkpoint stays intact)');
+    } else if (now - firstInterrupt > SAME_INTERRUPT_MS) {
+      process.exit(130);
+    }
   };
   process.on('SIGINT', onInterrupt);
   try {
