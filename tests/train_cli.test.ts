@@ -154,6 +154,13 @@ describe('wgym train, eval and plot', () => {
     const mixed = wgym('train', '--resume', broken, '--total-steps', '4096');
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain('the checkpoint is incomplete');
+
+    // Another rollout shape would misplace the checkpoint's step; the run is left as it was.
+    const checkpointBefore = readFileSync(join(run, 'checkpoint.json'), 'utf8');
+    const reshaped = wgym('train', '--resume', run, '--envs', '8', '--total-steps', '65536');
+    expect(reshaped.code).toBe(2);
+    expect(errorLines(reshaped.stderr)).toEqual([expect.stringContaining('a resumed run must keep that (asked for 8 × 128)')]);
+    expect(readFileSync(join(run, 'checkpoint.json'), 'utf8')).toBe(checkpointBefore);
   });
 
   it('reports a diverging run with its step and keeps no bad checkpoint', () => {

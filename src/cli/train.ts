@@ -54,6 +54,12 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   if (flags.totalSteps !== undefined) overrides.totalSteps = positiveInt('--total-steps', flags.totalSteps);
   if (flags.envs !== undefined) overrides.numEnvs = positiveInt('--envs', flags.envs);
   const config = resolveConfig(algo, envId, overrides);
+  // The checkpoint counts iterations of its rollout shape; another shape would misplace its step.
+  if (resume && (config.numEnvs !== resume.config.numEnvs || config.numSteps !== resume.config.numSteps)) {
+    throw new InputError(
+      `this run collects ${resume.config.numEnvs} envs × ${resume.config.numSteps} steps per iteration, and a resumed run must keep that (asked for ${config.numEnvs} × ${config.numSteps}); start a new run with --out to change it`,
+    );
+  }
   const seed = resume?.seed ?? nonNegativeInt('--seed', flags.seed);
   const outDir = flags.resume ?? flags.out ?? join('runs', `${envId.replace('/', '_')}_${algo}_s${seed}`);
   if (!resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
