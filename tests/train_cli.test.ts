@@ -155,6 +155,12 @@ describe('wgym train, eval and plot', () => {
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain('the checkpoint is incomplete');
 
+    // A flag naming another run than this one is refused rather than ignored.
+    for (const [flag, value, own] of [['--env', 'minatar/breakout', 'classic/cartpole'], ['--algo', 'a2c', 'ppo'], ['--seed', '2', '1']]) {
+      const other = wgym('train', '--resume', run, flag, value);
+      expect(other.code, flag).toBe(2);
+      expect(errorLines(other.stderr)).toEqual([`wgym: ${flag} ${value}: this run was started with ${flag} ${own}, and --resume continues it as it was`]);
+    }
     // Another rollout shape would misplace the checkpoint's step; the run is left as it was.
     const checkpointBefore = readFileSync(join(run, 'checkpoint.json'), 'utf8');
     const reshaped = wgym('train', '--resume', run, '--envs', '8', '--total-steps', '65536');

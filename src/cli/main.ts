@@ -73,14 +73,14 @@ withGpuOptions(
     .command('train')
     .description('train an agent on the GPU; writes metrics, the config and checkpoints to a run directory')
     .option('--env <id>', `env id (${ENV_IDS.join(', ')})`)
-    .addOption(new Option('--algo <name>', 'algorithm').choices([...ALGO_NAMES]).default('ppo'))
+    .addOption(new Option('--algo <name>', 'algorithm (default: ppo)').choices([...ALGO_NAMES]))
     .option('--total-steps <n>', "env steps to train for (default: the algorithm's preset)")
     .option('--envs <n>', "parallel envs (default: the algorithm's preset)")
-    .option('--seed <n>', 'seed of the envs, the initial parameters, the policy and the shuffles', '1')
+    .option('--seed <n>', 'seed of the envs, the initial parameters, the policy and the shuffles (default: 1)')
     .option('--config <file>', 'JSON object of config fields over the preset (see the README for the fields)')
     .option('--out <dir>', 'run directory (default: runs/<env>_<algo>_s<seed>)')
     .option('--checkpoint-every <steps>', 'env steps between checkpoints (0: only at the end)', '100000')
-    .option('--resume <dir>', 'continue the run in this directory from its checkpoint')
+    .option('--resume <dir>', "continue the run in this directory from its checkpoint (with its env, algorithm and seed)")
     .option('--json', 'print a JSON summary on stdout at the end (progress goes to stderr)'),
 ).action(async (flags: TrainFlags) => {
   process.exitCode = await trainCommand(flags);

@@ -12,10 +12,10 @@ import { openGpu, type GpuFlags } from './gpu-options.ts';
 
 export interface TrainFlags extends GpuFlags {
   env?: string;
-  algo: string;
+  algo?: string;
   totalSteps?: string;
   envs?: string;
-  seed: string;
+  seed?: string;
   config?: string;
   out?: string;
   checkpointEvery: string;
@@ -45,10 +45,17 @@ const formatReturn = (value: number | null) => (value === null ? '-' : value.toF
 
 export async function trainCommand(flags: TrainFlags): Promise<number> {
   const resume = flags.resume ? loadCheckpoint(flags.resume) : undefined;
+  if (resume) {
+    const run = { '--env': resume.envId, '--algo': resume.algo, '--seed': String(resume.seed) };
+    for (const [flag, value] of Object.entries({ '--env': flags.env, '--algo': flags.algo, '--seed': flags.seed && String(nonNegativeInt('--seed', flags.seed)) })) {
+      const own = run[flag as keyof typeof run];
+      if (value !== undefined && value !== own) throw new InputError(`${flag} ${value}: this run was started with ${flag} ${own}, and --resume continues it as it was`);
+    }
+  }
   const envId = resume?.envId ?? flags.env;
   if (!envId) throw new InputError('--env is required (or --resume <run directory>)');
   getEnv(envId);
-  const algo = (resume?.algo ?? flags.algo) as AlgoName;
+  const algo = (resume?.algo ?? flags.algo ?? 'ppo') as AlgoName;
   getAlgorithm(algo);
   const overrides: Record<string, unknown> = { ...(resume?.config ?? {}), ...(flags.config ? readConfigFile(flags.config) : {}) };
   if (flags.totalSteps !== undefined) overrides.totalSteps = positiveInt('--total-steps', flags.totalSteps);
@@ -60,7 +67,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       `this run collects ${resume.config.numEnvs} envs × ${resume.config.numSteps} steps per iteration, and a resumed run must keep that (asked for ${config.numEnvs} × ${config.numSteps}); start a new run with --out to change it`,
     );
   }
-  const seed = resume?.seed ?? nonNegativeInt('--seed', flags.seed);
+  const seed = resume?.seed ?? nonNegativeInt('--seed', flags.seed ?? '1');
   const outDir = flags.resume ?? flags.out ?? join('runs', `${envId.replace('/', '_')}_${algo}_s${seed}`);
   if (!resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
     throw new InputError(`${outDir} already holds a run; continue it with --resume ${outDir}, or choose another --out`);
