@@ -36,7 +36,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 }
 
 /**
- * SIGINTs this close together are one interrupt: \`timeout -s INT\` signals the command and then its
+ * SIGINTs this close together are one interrupt: `timeout -s INT` signals the command and then its
  * process group, and npm forwards the terminal's Ctrl-C to a child that already got it.
  */
 const SAME_INTERRUPT_MS = 300;

@@ -46,20 +46,16 @@ export interface MetricsHistory {
 
 /** The run directory's metrics.jsonl and metrics.csv, written a record at a time. */
 export class MetricsLog {
-  private csvHasHeader: boolean;
-
   private constructor(
     private readonly dir: string,
-    kept: readonly MetricsRecord[],
-  ) {
-    this.csvHasHeader = kept.length > 0;
-  }
+    private csvHasHeader: boolean,
+  ) {}
 
   /** Empty files for a new run. */
   static create(dir: string): MetricsLog {
     writeFileSync(join(dir, METRICS_JSONL), '');
     writeFileSync(join(dir, METRICS_CSV), '');
-    return new MetricsLog(dir, []);
+    return new MetricsLog(dir, false);
   }
 
   /**
@@ -88,7 +84,7 @@ export class MetricsLog {
     }
     writeAtomically(path, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
     writeAtomically(join(dir, METRICS_CSV), kept.length > 0 ? csvHeader(kept[0]) + kept.map(csvRow).join('') : '');
-    return { log: new MetricsLog(dir, kept), history: { kept, dropped, unreadable } };
+    return { log: new MetricsLog(dir, kept.length > 0), history: { kept, dropped, unreadable } };
   }
 
   append(record: MetricsRecord): void {
