@@ -60,10 +60,12 @@ describe('wgym train, eval and plot', () => {
     }
   });
 
-  it('plot draws the learning curve as SVG', () => {
+  it('plot draws the learning curve as SVG, leaving out a line cut short', () => {
     const out = join(dir, 'curve.svg');
+    appendFileSync(join(dir, 'again', 'metrics.jsonl'), '{"step": 20');
     const result = wgym('plot', run, join(dir, 'again'), '--out', out, '--json');
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`left out 1 unreadable lines of ${join(dir, 'again', 'metrics.jsonl')}`);
     expect(JSON.parse(result.stdout).runs).toHaveLength(2);
     const svg = readFileSync(out, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);

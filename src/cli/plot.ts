@@ -11,6 +11,9 @@ export interface PlotFlags {
 /** Writes the runs' learning curves, overlaid, as one SVG (by default beside the first run's metrics). */
 export function plotCommand(runs: string[], flags: PlotFlags): number {
   const curves = runs.map(readCurve);
+  runs.forEach((run, k) => {
+    if (curves[k].unreadable > 0) process.stderr.write(`note: left out ${curves[k].unreadable} unreadable lines of ${join(run, 'metrics.jsonl')}\n`);
+  });
   const out = flags.out ?? join(runs[0], 'learning_curve.svg');
   writeFileSync(out, learningCurveSvg(curves, flags.title ?? curves.map((curve) => curve.label).join(' vs ')));
   process.stderr.write(`wrote ${out}\n`);

@@ -34,6 +34,27 @@ export const METRICS_CSV = 'metrics.csv';
 const csvRow = (record: MetricsRecord) => `${Object.values(record).map((value) => value ?? '').join(',')}\n`;
 const csvHeader = (record: MetricsRecord) => `${Object.keys(record).join(',')}\n`;
 
+/** A run directory's metrics.jsonl: its records, and how many lines are not one (a line cut short by a kill). */
+export function readMetrics(dir: string): { records: MetricsRecord[]; unreadable: number } {
+  const path = join(dir, METRICS_JSONL);
+  const records: MetricsRecord[] = [];
+  let unreadable = 0;
+  for (const line of existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []) {
+    if (!line.trim()) continue;
+    try {
+      const record = JSON.parse(line);
+      if (typeof record?.step === 'number') {
+        records.push(record);
+        continue;
+      }
+    } catch {
+      // counted below
+    }
+    unreadable++;
+  }
+  return { records, unreadable };
+}
+
 /** What a resumed run found in its metrics files. */
 export interface MetricsHistory {
   /** The records up to the checkpoint's step, kept in both files. */
@@ -64,25 +85,10 @@ export class MetricsLog {
    * records continue the curve instead of overlapping it.
    */
   static resume(dir: string, step: number): { log: MetricsLog; history: MetricsHistory } {
-    const path = join(dir, METRICS_JSONL);
-    const kept: MetricsRecord[] = [];
-    let dropped = 0;
-    let unreadable = 0;
-    const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      let record: MetricsRecord;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        unreadable++;
-        continue;
-      }
-      if (typeof record?.step !== 'number') unreadable++;
-      else if (record.step > step) dropped++;
-      else kept.push(record);
-    }
-    writeAtomically(path, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    const { records, unreadable } = readMetrics(dir);
+    const kept = records.filter((record) => record.step <= step);
+    const dropped = records.length - kept.length;
+    writeAtomically(join(dir, METRICS_JSONL), kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
     writeAtomically(join(dir, METRICS_CSV), kept.length > 0 ? csvHeader(kept[0]) + kept.map(csvRow).join('') : '');
     return { log: new MetricsLog(dir, kept.length > 0), history: { kept, dropped, unreadable } };
   }

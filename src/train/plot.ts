@@ -1,32 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { METRICS_JSONL, type MetricsRecord } from './metrics.ts';
+import { METRICS_JSONL, readMetrics } from './metrics.ts';
 
 export interface Curve {
   label: string;
   points: [number, number][];
+  /** Lines of metrics.jsonl that are not a record (a line cut short by a kill), left out. */
+  unreadable: number;
 }
 
 /** A run directory's learning curve: mean return over the latest 100 episodes against env steps. */
 export function readCurve(runDir: string): Curve {
-  const path = join(runDir, METRICS_JSONL);
-  if (!existsSync(path)) throw new InputError(`no ${METRICS_JSONL} in ${runDir}: is it a run directory written by 'wgym train'?`);
-  const points: [number, number][] = [];
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((line, index) => {
-      if (!line.trim()) return;
-      let record: Partial<MetricsRecord>;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        throw new InputError(`${path}:${index + 1}: not valid JSON`);
-      }
-      if (typeof record.step !== 'number') throw new InputError(`${path}:${index + 1}: no numeric 'step'`);
-      if (typeof record.return_last100 === 'number') points.push([record.step, record.return_last100]);
-    });
-  return { label: basename(runDir), points };
+  if (!existsSync(join(runDir, METRICS_JSONL))) throw new InputError(`no ${METRICS_JSONL} in ${runDir}: is it a run directory written by 'wgym train'?`);
+  const { records, unreadable } = readMetrics(runDir);
+  const points = records.flatMap((record): [number, number][] => (typeof record.return_last100 === 'number' ? [[record.step, record.return_last100]] : []));
+  return { label: basename(runDir), points, unreadable };
 }
 
 const WIDTH = 720;
