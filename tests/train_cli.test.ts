@@ -98,6 +98,12 @@ describe('wgym train, eval and plot', () => {
     expect(csv).toHaveLength(records.length + 1);
     expect(csv.at(-1)?.split(',')[0]).toBe('4096');
     expect(JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8')).step).toBe(4096);
+    // A finished run, also one whose total is not a whole number of iterations (4 envs × 128 steps).
+    for (const [more, total] of [[[], 4096], [['--total-steps', '4300'], 4300]] as const) {
+      const finished = wgym('train', '--resume', run, ...more);
+      expect(finished.code).toBe(2);
+      expect(errorLines(finished.stderr)).toEqual([`wgym: this run is already at step 4096 of its ${total}; pass a larger --total-steps to train it further`]);
+    }
   });
 
   it('Ctrl-C stops after the iteration with a checkpoint and a summary, also when the signal comes twice at once', async () => {

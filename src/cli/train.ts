@@ -6,7 +6,7 @@ import { getAlgorithm, resolveConfig, type AlgoName } from '../algos/index.ts';
 import { InputError } from '../errors.ts';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.ts';
 import type { MetricsRecord } from '../train/metrics.ts';
-import { train } from '../train/run.ts';
+import { train, trainingIterations } from '../train/run.ts';
 import { nonNegativeInt, positiveInt } from './flags.ts';
 import { openGpu, type GpuFlags } from './gpu-options.ts';
 
@@ -66,6 +66,9 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     throw new InputError(
       `this run collects ${resume.config.numEnvs} envs × ${resume.config.numSteps} steps per iteration, and a resumed run must keep that (asked for ${config.numEnvs} × ${config.numSteps}); start a new run with --out to change it`,
     );
+  }
+  if (resume && resume.iteration >= trainingIterations(config)) {
+    throw new InputError(`this run is already at step ${resume.step} of its ${config.totalSteps}; pass a larger --total-steps to train it further`);
   }
   const seed = resume?.seed ?? nonNegativeInt('--seed', flags.seed ?? '1');
   const outDir = flags.resume ?? flags.out ?? join('runs', `${envId.replace('/', '_')}_${algo}_s${seed}`);

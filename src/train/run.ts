@@ -53,6 +53,11 @@ interface Chunk {
   returnSum: number;
 }
 
+/** Iterations of numEnvs × numSteps env steps that make a run of config.totalSteps (at least one). */
+export function trainingIterations(config: AlgoConfig): number {
+  return Math.max(1, Math.floor(config.totalSteps / (config.numEnvs * config.numSteps)));
+}
+
 /** Records at least this many env steps apart, so that short iterations are not each read back. */
 const MIN_STEPS_PER_RECORD = 2048;
 
@@ -91,7 +96,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     device.queue.writeBuffer(trainer.adam.secondMoment, 0, Float32Array.from(resume.secondMoment));
     device.queue.writeBuffer(trainer.adam.state, 0, new Uint32Array([resume.adamStep]));
   }
-  const iterations = Math.max(1, Math.floor(config.totalSteps / trainer.stepsPerIteration));
+  const iterations = trainingIterations(config);
   const recordEvery = Math.max(1, Math.ceil(MIN_STEPS_PER_RECORD / trainer.stepsPerIteration));
   const checkpointEvery = options.checkpointEvery > 0 ? Math.max(1, Math.round(options.checkpointEvery / trainer.stepsPerIteration)) : 0;
 
