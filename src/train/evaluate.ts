@@ -3,6 +3,7 @@ import { InputError, RunError } from '../errors.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { decodeSafetensors, loadParams, METADATA_ENV_ID } from '../nn/safetensors.ts';
 import { modelPath } from './checkpoint.ts';
+import type { EpisodeSums } from '../vecenv/gpu.ts';
 import { GpuTrainer, type IterationPlan } from './gpu-trainer.ts';
 
 export interface EvaluateOptions {
@@ -48,8 +49,50 @@ const EVAL_PLAN: IterationPlan = {
 const MAX_STEPS_PER_EPISODE = 100_000;
 
 /**
- * Runs a saved policy in numEnvs envs (sampling, or its most probable action) until at least
- * `episodes` episodes have finished; their mean and population std of returns.
+ * Totals over each env's first `share` episodes, from the envs' running sums read after every
+ * rollout. Episodes that end in the rollout that completes an env's share all count: the sums
+ * cannot tell them apart (in MinAtar, where episodes outlast a rollout, that is rare).
+ */
+export class EpisodeShares {
+  episodes = 0;
+  returnSum = 0;
+  returnSquares = 0;
+  lengthSum = 0;
+  private readonly counted: Uint32Array;
+  private previous: EpisodeSums | null = null;
+
+  constructor(
+    numEnvs: number,
+    private readonly share: number,
+  ) {
+    this.counted = new Uint32Array(numEnvs);
+  }
+
+  get complete(): boolean {
+    return this.counted.every((count) => count >= this.share);
+  }
+
+  read(sums: EpisodeSums): void {
+    const before = this.previous;
+    this.previous = sums;
+    if (!before) return;
+    this.counted.forEach((count, i) => {
+      const ended = sums.episodes[i] - before.episodes[i];
+      if (ended === 0 || count >= this.share) return;
+      this.counted[i] += ended;
+      this.episodes += ended;
+      this.returnSum += sums.returnSum[i] - before.returnSum[i];
+      this.returnSquares += sums.returnSqSum[i] - before.returnSqSum[i];
+      this.lengthSum += sums.lengthSum[i] - before.lengthSum[i];
+    });
+  }
+}
+
+/**
+ * Runs a saved policy in numEnvs envs (sampling, or its most probable action) until every env has
+ * finished its share, ⌈episodes / numEnvs⌉, of episodes; the mean and population std of their
+ * returns. Counting whichever episodes finish first, across envs, would favour short episodes (in
+ * Space Invaders, the early deaths).
  */
 export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promise<Evaluation> {
   const file = modelPath(options.checkpoint);
@@ -69,15 +112,13 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
     learningRate: 0,
     greedy: options.greedy,
   });
-  let episodes = 0;
-  let returnSum = 0;
-  let returnSquares = 0;
-  let lengthSum = 0;
+  const shares = new EpisodeShares(trainer.numEnvs, Math.ceil(options.episodes / trainer.numEnvs));
   let steps = 0;
   try {
-    while (episodes < options.episodes) {
+    shares.read(await trainer.vecEnv.readEpisodeSums());
+    while (!shares.complete) {
       if (steps > MAX_STEPS_PER_EPISODE * options.episodes) {
-        throw new InputError(`evaluation: only ${episodes} of ${options.episodes} episodes finished in ${steps} steps`);
+        throw new InputError(`evaluation: only ${shares.episodes} of ${options.episodes} episodes finished in ${steps} steps`);
       }
       trainer.act();
       if (steps === 0) {
@@ -85,16 +126,12 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
         if (error) throw new RunError(`the WebGPU device rejected the policy kernels: ${error.message.split('\n')[0]}`);
       }
       steps += trainer.stepsPerIteration;
-      const stats = await trainer.vecEnv.readStats();
-      if (stats.episodes === 0) continue;
-      episodes += stats.episodes;
-      returnSum += stats.meanReturn * stats.episodes;
-      returnSquares += (stats.stdReturn ** 2 + stats.meanReturn ** 2) * stats.episodes;
-      lengthSum += stats.meanLength * stats.episodes;
+      shares.read(await trainer.vecEnv.readEpisodeSums());
     }
   } finally {
     trainer.destroy();
   }
+  const { episodes, returnSum, returnSquares, lengthSum } = shares;
   const meanReturn = returnSum / episodes;
   return {
     envId,

@@ -17,6 +17,13 @@ type Kernel = keyof typeof KERNEL_ENTRY_POINTS;
 export const EPISODE_BYTES = 36;
 const EPISODE_WORDS = EPISODE_BYTES / 4;
 const EPISODE_LENGTH_WORD = 1;
+/** Per env: episodes ended, and their return, length and squared-return sums (GpuVecEnv.readEpisodeSums). */
+export interface EpisodeSums {
+  episodes: ArrayLike<number>;
+  returnSum: ArrayLike<number>;
+  lengthSum: ArrayLike<number>;
+  returnSqSum: ArrayLike<number>;
+}
 /** Bits of done_buf in shaders/vecenv.wgsl. */
 const DONE_TERMINATED = 1;
 const DONE_TRUNCATED = 2;
@@ -250,6 +257,19 @@ export class GpuVecEnv implements VecEnv {
     const [episodes, lengthSum, invalidActions] = new Uint32Array(raw, 0, 3);
     const [returnSum, returnSqSum, lengthSqSum] = new Float32Array(raw, 12, 3);
     return episodeStatsFrom({ episodes, returnSum, returnSqSum, lengthSum, lengthSqSum, invalidActions });
+  }
+
+  /**
+   * Each env's episodes ended, and their return and length sums, since the last readStats (which
+   * zeroes them); reading does not.
+   */
+  async readEpisodeSums(): Promise<EpisodeSums> {
+    const raw = await readBuffer(this.device, this.buffers.episodes);
+    const words = new Uint32Array(raw);
+    const floats = new Float32Array(raw);
+    // `Episode` in shaders/episode.wgsl: t, length, ret, episodes, return_sum, length_sum, invalid_actions, return_sq_sum, …
+    const column = <T extends Uint32Array | Float32Array>(from: T, word: number) => from.filter((_, k) => k % EPISODE_WORDS === word) as T;
+    return { episodes: column(words, 3), returnSum: column(floats, 4), lengthSum: column(words, 5), returnSqSum: column(floats, 7) };
   }
 
   /** The raw state words (u32) of every env. */
