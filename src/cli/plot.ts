@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRICS_JSONL } from '../train/metrics.ts';
 import { learningCurveSvg, readCurve } from '../train/plot.ts';
 
 export interface PlotFlags {
@@ -12,7 +13,7 @@ export interface PlotFlags {
 export function plotCommand(runs: string[], flags: PlotFlags): number {
   const curves = runs.map(readCurve);
   runs.forEach((run, k) => {
-    if (curves[k].unreadable > 0) process.stderr.write(`note: left out ${curves[k].unreadable} unreadable lines of ${join(run, 'metrics.jsonl')}\n`);
+    if (curves[k].unreadable > 0) process.stderr.write(`note: left out ${curves[k].unreadable} unreadable lines of ${join(run, METRICS_JSONL)}\n`);
   });
   const out = flags.out ?? join(runs[0], 'learning_curve.svg');
   writeFileSync(out, learningCurveSvg(curves, flags.title ?? curves.map((curve) => curve.label).join(' vs ')));

@@ -2,8 +2,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { InputError, RunError } from '../errors.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { decodeSafetensors, loadParams, METADATA_ENV_ID } from '../nn/safetensors.ts';
-import { modelPath } from './checkpoint.ts';
 import type { EpisodeSums } from '../vecenv/gpu.ts';
+import { modelPath } from './checkpoint.ts';
 import { GpuTrainer, type IterationPlan } from './gpu-trainer.ts';
 
 export interface EvaluateOptions {

@@ -16,7 +16,12 @@ type Kernel = keyof typeof KERNEL_ENTRY_POINTS;
 /** Bytes of `Episode` in shaders/episode.wgsl. */
 export const EPISODE_BYTES = 36;
 const EPISODE_WORDS = EPISODE_BYTES / 4;
+/** Words of `Episode` (shaders/episode.wgsl) that the host reads or writes. */
 const EPISODE_LENGTH_WORD = 1;
+const EPISODE_COUNT_WORD = 3;
+const EPISODE_RETURN_SUM_WORD = 4;
+const EPISODE_LENGTH_SUM_WORD = 5;
+const EPISODE_RETURN_SQ_SUM_WORD = 7;
 /** Per env: episodes ended, and their return, length and squared-return sums (GpuVecEnv.readEpisodeSums). */
 export interface EpisodeSums {
   episodes: ArrayLike<number>;
@@ -267,9 +272,13 @@ export class GpuVecEnv implements VecEnv {
     const raw = await readBuffer(this.device, this.buffers.episodes);
     const words = new Uint32Array(raw);
     const floats = new Float32Array(raw);
-    // `Episode` in shaders/episode.wgsl: t, length, ret, episodes, return_sum, length_sum, invalid_actions, return_sq_sum, …
     const column = <T extends Uint32Array | Float32Array>(from: T, word: number) => from.filter((_, k) => k % EPISODE_WORDS === word) as T;
-    return { episodes: column(words, 3), returnSum: column(floats, 4), lengthSum: column(words, 5), returnSqSum: column(floats, 7) };
+    return {
+      episodes: column(words, EPISODE_COUNT_WORD),
+      returnSum: column(floats, EPISODE_RETURN_SUM_WORD),
+      lengthSum: column(words, EPISODE_LENGTH_SUM_WORD),
+      returnSqSum: column(floats, EPISODE_RETURN_SQ_SUM_WORD),
+    };
   }
 
   /** The raw state words (u32) of every env. */
