@@ -1,9 +1,10 @@
 #!/bin/bash
 # The GPU figures for README's tables, on a lent GPU machine, from what scripts/device-pack.sh put in
 # .device/: env steps/s for every env (wgym bench), the same-GPU JAX CartPole baseline
-# (scripts/jax_cartpole_bench.py), CartPole PPO 500k steps and Breakout PPO 10M, each time-boxed so
-# that the whole stays under the device tool's 10 minutes (the runs are sent SIGINT, so they save
-# and report how far they got). A smoke test first, so that a machine with no adapter costs seconds.
+# (scripts/jax_cartpole_bench.py), kernel-by-kernel training profiles (wgym profile), CartPole PPO
+# 500k steps and Breakout PPO 10M, each time-boxed so that the whole stays under the device tool's
+# 10 minutes (the runs are sent SIGINT, so they save and report how far they got). A smoke test
+# first, so that a machine with no adapter costs seconds.
 # Results go to $OUT/results.tar.gz (the tool brings back 8 files at most), else /tmp/wgym-device.
 set -u
 cd "$(dirname "$0")/.."
@@ -34,6 +35,16 @@ step jax
 timeout "${JAX_SECONDS:-60}" python3 scripts/jax_cartpole_bench.py --envs "${BENCH_ENVS:-4096,65536,262144}" \
   > "$work/jax_cartpole.json" 2> "$work/jax_cartpole.err"
 echo "jax rc=$?"; cat "$work/jax_cartpole.json"; tail -3 "$work/jax_cartpole.err"; pack
+# profile NAME ENV [ARGS…]: a training iteration's GPU time kernel by kernel.
+profile() {
+  step "profile $1"
+  timeout 60 "${wgym[@]}" profile --env "$2" "${@:3}" > "$work/profile_$1.txt" 2>&1
+  echo "profile $1 rc=$?"; cat "$work/profile_$1.txt"; pack
+}
+echo '{"network": {"torso": "minatar", "hidden": [128], "activation": "relu", "sharedTorso": true}}' > /tmp/wgym-cnn.json
+profile cartpole classic/cartpole
+profile breakout minatar/breakout
+profile breakout_cnn minatar/breakout --config /tmp/wgym-cnn.json
 # train NAME ENV SECONDS STEPS: PPO, seed 1, its summary JSON and metrics.
 train() {
   step "$1"

@@ -10,7 +10,7 @@ describe('wgym CLI', () => {
   it('--help lists the commands', () => {
     const { code, stdout } = wgym('--help');
     expect(code).toBe(0);
-    for (const command of ['envs', 'info', 'conformance', 'bench', 'train', 'eval', 'plot']) expect(stdout).toContain(command);
+    for (const command of ['envs', 'info', 'conformance', 'bench', 'profile', 'train', 'eval', 'plot']) expect(stdout).toContain(command);
   });
 
   it('conformance passes a classic fixture on both backends and finds its shaders from any directory', () => {
@@ -45,7 +45,30 @@ describe('wgym CLI', () => {
     }
   });
 
+  it('profile times every kernel of a training iteration, in the shape the config asks for', () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'wgym-cli-')), 'config.json');
+    writeFileSync(config, JSON.stringify({ numMinibatches: 2 }));
+    const { code, stdout } = wgym('profile', '--env', 'classic/cartpole', '--config', config, '--repetitions', '1', '--json');
+    expect(code).toBe(0);
+    const profile = JSON.parse(stdout);
+    // PPO's CartPole preset: 4 epochs; here 2 minibatches each, so 8 updates of pack, loss,
+    // gradients and Adam's two kernels, plus the rollout and the returns (the first pack is the rollout's).
+    const updates = 4 * 2;
+    expect(profile.phases.map((phase: { name: string }) => phase.name)).toEqual(['pack_weights', 'rollout', 'compute_returns', 'sample_gradients', 'parameter_gradients', 'adam']);
+    expect(profile.phases.map((phase: { dispatches_per_iteration: number }) => phase.dispatches_per_iteration)).toEqual([updates, 1, 1, updates, updates, 2 * updates]);
+    expect(profile.dispatches_per_iteration).toBe(2 + 5 * updates);
+    for (const phase of profile.phases) {
+      expect(phase.ms_per_dispatch).toBeGreaterThan(0);
+      expect(phase.ms_per_iteration).toBeCloseTo(phase.ms_per_dispatch * phase.dispatches_per_iteration, 6);
+    }
+    expect(profile.steps_per_iteration).toBe(4 * 128);
+    expect(profile.steps_per_s).toBeCloseTo(profile.steps_per_iteration / (profile.iteration_ms / 1e3), 3);
+  });
+
   it.each([
+    [['profile', '--env', 'atari/pong'], /^wgym: unknown env id 'atari\/pong'; valid ids: /],
+    [['profile'], /error: required option '--env <id>' not specified/],
+    [['profile', '--env', 'classic/cartpole', '--repetitions', '0'], /^wgym: --repetitions takes one positive integer, got '0'/],
     [['bench', '--env', 'atari/pong'], /^wgym: unknown env id 'atari\/pong'; valid ids: /],
     [['bench', '--envs', '10,-4'], /^wgym: --envs takes positive integers separated by commas, got '10,-4'/],
     [['bench', '--backend', 'tpu'], /error: option '--backend <backend>' argument 'tpu' is invalid/],

@@ -1,10 +1,8 @@
 import type { EnvDefinition } from '../env.ts';
 import type { GpuContext } from '../gpu/context.ts';
-import { readBuffer } from '../gpu/buffers.ts';
 import { createCpuVecEnv } from '../vecenv/cpu.ts';
 import { createGpuVecEnv, type GpuVecEnv } from '../vecenv/gpu.ts';
-
-export type Timing = 'gpu-timestamps' | 'wall-clock';
+import { median, PassTimer, timeCommands, type Timing } from './timing.ts';
 
 export interface GpuMeasurement {
   stepsPerSec: number;
@@ -14,51 +12,10 @@ export interface GpuMeasurement {
   timing: Timing;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Timestamps around the whole batch of dispatches of one repetition, resolved into a buffer. */
-class PassTimer {
-  private readonly querySet: GPUQuerySet;
-  private readonly resolve: GPUBuffer;
-
-  constructor(private readonly device: GPUDevice) {
-    this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-    this.resolve = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  }
-
-  writes(pass: number, passes: number): GPUComputePassTimestampWrites | undefined {
-    if (pass !== 0 && pass !== passes - 1) return undefined;
-    return {
-      querySet: this.querySet,
-      ...(pass === 0 ? { beginningOfPassWriteIndex: 0 } : {}),
-      ...(pass === passes - 1 ? { endOfPassWriteIndex: 1 } : {}),
-    };
-  }
-
-  finish(encoder: GPUCommandEncoder): void {
-    encoder.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
-  }
-
-  async seconds(): Promise<number> {
-    const [begin, end] = new BigUint64Array(await readBuffer(this.device, this.resolve));
-    return Number(end - begin) / 1e9;
-  }
-
-  destroy(): void {
-    this.querySet.destroy();
-    this.resolve.destroy();
-  }
-}
-
-async function timeRepetition(ctx: GpuContext, vec: GpuVecEnv, dispatches: number, timer?: PassTimer): Promise<number> {
-  const encoder = ctx.device.createCommandEncoder();
-  for (let d = 0; d < dispatches; d++) vec.encode(encoder, 'randomSteps', timer?.writes(d, dispatches));
-  timer?.finish(encoder);
-  const start = performance.now();
-  ctx.device.queue.submit([encoder.finish()]);
-  await ctx.device.queue.onSubmittedWorkDone();
-  const wall = (performance.now() - start) / 1e3;
-  return timer ? timer.seconds() : wall;
+function timeRepetition(ctx: GpuContext, vec: GpuVecEnv, dispatches: number, timer?: PassTimer): Promise<number> {
+  return timeCommands(ctx.device, (encoder) => {
+    for (let d = 0; d < dispatches; d++) vec.encode(encoder, 'randomSteps', timer?.writes(d, dispatches));
+  }, timer);
 }
 
 /**

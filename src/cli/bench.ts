@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { ENV_IDS, getEnv } from '../../envs/index.ts';
-import { measureCpu, measureGpu, type Timing } from '../bench/env-steps.ts';
+import { measureCpu, measureGpu } from '../bench/env-steps.ts';
+import type { Timing } from '../bench/timing.ts';
 import { InputError } from '../errors.ts';
 import { positiveInt, positiveInts } from './flags.ts';
 import { openGpu, type GpuFlags } from './gpu-options.ts';

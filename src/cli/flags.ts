@@ -10,9 +10,9 @@ export function positiveInts(flag: string, text: string): number[] {
 }
 
 export function positiveInt(flag: string, text: string): number {
-  const values = positiveInts(flag, text);
-  if (values.length !== 1) throw new InputError(`${flag} takes one positive integer, got '${text}'`);
-  return values[0];
+  const value = Number(text.trim());
+  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${flag} takes one positive integer, got '${text}'`);
+  return value;
 }
 
 export function nonNegativeInt(flag: string, text: string): number {

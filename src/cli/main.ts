@@ -6,6 +6,7 @@ import { ALGO_NAMES } from '../algos/index.ts';
 import { reportError } from './errors.ts';
 import { evalCommand, type EvalFlags } from './evaluate.ts';
 import { plotCommand, type PlotFlags } from './plot.ts';
+import { profileCommand, type ProfileFlags } from './profile.ts';
 import { trainCommand, type TrainFlags } from './train.ts';
 import { openGpu, withGpuOptions, type GpuFlags } from './gpu-options.ts';
 
@@ -84,6 +85,20 @@ withGpuOptions(
     .option('--json', 'print a JSON summary on stdout at the end (progress goes to stderr)'),
 ).action(async (flags: TrainFlags) => {
   process.exitCode = await trainCommand(flags);
+});
+
+withGpuOptions(
+  program
+    .command('profile')
+    .description('time one training iteration on the GPU, kernel by kernel (the run is not kept)')
+    .requiredOption('--env <id>', `env id (${ENV_IDS.join(', ')})`)
+    .addOption(new Option('--algo <name>', 'algorithm').choices([...ALGO_NAMES]).default('ppo'))
+    .option('--config <file>', 'JSON object of config fields over the preset, as for train')
+    .option('--envs <n>', "parallel envs (default: the algorithm's preset)")
+    .option('--repetitions <n>', 'timed repetitions; the median is reported', '5')
+    .option('--json', 'print one JSON object'),
+).action(async (flags: ProfileFlags) => {
+  process.exitCode = await profileCommand(flags);
 });
 
 withGpuOptions(

@@ -23,7 +23,7 @@ export interface TrainFlags extends GpuFlags {
   json?: boolean;
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
+export function readConfigFile(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new InputError(`config file not found: ${path}`);
   let value: unknown;
   try {

@@ -70,6 +70,16 @@ export interface TrainLossStats {
 const UPDATE_WORKGROUP = 64;
 const LOSS_KINDS = { ppo: 0, 'policy-gradient': 1 } as const;
 
+/** One kind of GPU work in a training iteration. */
+export interface TrainerPhase {
+  name: string;
+  /** Dispatches that one `record` makes. */
+  dispatches: number;
+  /** Times an iteration records it. */
+  perIteration: number;
+  record(pass: GPUComputePassEncoder): void;
+}
+
 interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroups: GPUBindGroup[];
@@ -287,9 +297,29 @@ export class GpuTrainer {
     this.record(pass, this.gradientDispatch);
   }
 
-  /** Dispatches per iteration (for the bench's dispatches-per-step figure). */
+  /** The kinds of GPU work of an iteration, in the order recordIteration records them (wgym profile times each). */
+  phases(): TrainerPhase[] {
+    const updates = this.updatesPerIteration;
+    const kernel = (name: string, dispatch: Dispatch, perIteration: number): TrainerPhase => ({
+      name,
+      dispatches: 1,
+      perIteration,
+      record: (pass) => this.record(pass, dispatch),
+    });
+    return [
+      // Before the rollout and before every update but the first, which uses the rollout's packing.
+      kernel('pack_weights', this.packDispatch, updates),
+      kernel('rollout', this.rolloutDispatch, 1),
+      kernel('compute_returns', this.returnsDispatch, 1),
+      kernel('sample_gradients', this.lossDispatch, updates),
+      kernel('parameter_gradients', this.gradientDispatch, updates),
+      { name: 'adam', dispatches: this.adam.dispatchCount, perIteration: updates, record: (pass) => this.adam.recordUpdate(pass) },
+    ];
+  }
+
+  /** Dispatches per iteration (for the dispatches-per-step figure). */
   get dispatchesPerIteration(): number {
-    return 2 + 5 * this.updatesPerIteration;
+    return this.phases().reduce((sum, phase) => sum + phase.dispatches * phase.perIteration, 0);
   }
 
   /** Submits `iterations` iterations at this learning rate, in one command buffer. */

@@ -58,6 +58,12 @@ export function trainingIterations(config: AlgoConfig): number {
   return Math.max(1, Math.floor(config.totalSteps / (config.numEnvs * config.numSteps)));
 }
 
+/** The GPU side of a run of `algo` with this config: its envs seeded with `envSeed`, its parameters fresh or given. */
+export function createTrainer(gpu: GpuContext, algo: AlgoName, envId: string, config: AlgoConfig, envSeed: number, params?: Float32Array): GpuTrainer {
+  const { plan, network } = trainingSetup(algo, envId, config);
+  return new GpuTrainer(gpu, { envId, env: { numEnvs: config.numEnvs, seed: envSeed }, network, plan, params, learningRate: config.learningRate });
+}
+
 /** Records at least this many env steps apart, so that short iterations are not each read back. */
 const MIN_STEPS_PER_RECORD = 2048;
 
@@ -70,20 +76,12 @@ const MIN_STEPS_PER_RECORD = 2048;
  */
 export async function train(gpu: GpuContext, options: TrainOptions): Promise<TrainResult> {
   const { config, resume } = options;
-  const { plan, network } = trainingSetup(options.algo, options.envId, config);
   const startIteration = resume?.iteration ?? 0;
   const envSeed = startIteration === 0 ? options.seed : philox4x32([startIteration, 0, 0, 0], [options.seed, 5])[0];
   const { device } = gpu;
   // Pipeline creation and the first iteration's encoding are where a kernel the device rejects shows.
   device.pushErrorScope('validation');
-  const trainer = new GpuTrainer(gpu, {
-    envId: options.envId,
-    env: { numEnvs: config.numEnvs, seed: envSeed },
-    network,
-    plan,
-    params: resume?.params,
-    learningRate: config.learningRate,
-  });
+  const trainer = createTrainer(gpu, options.algo, options.envId, config, envSeed, resume?.params);
   let validating = true;
   const checkValidation = async () => {
     if (!validating) return;
@@ -103,6 +101,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
   const outDir = options.outDir;
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
+    const { network, plan } = trainer.options;
     const description = { envId: options.envId, algo: options.algo, seed: options.seed, config, network, plan, adapter: gpu.adapterName };
     writeAtomically(join(outDir, CONFIG_FILE), `${JSON.stringify(description, null, 2)}\n`);
   }

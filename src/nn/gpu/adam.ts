@@ -84,6 +84,11 @@ export class GpuAdam {
     this.device.queue.writeBuffer(this.configBuffer, 0, this.configWords, 0, 4);
   }
 
+  /** Dispatches of one update. */
+  get dispatchCount(): number {
+    return this.dispatches.length;
+  }
+
   /** One update, after the reduction that completed the gradients. */
   recordUpdate(pass: GPUComputePassEncoder): void {
     recordDispatches(pass, this.dispatches);

@@ -1,0 +1,76 @@
+import { getEnv } from '../../envs/index.ts';
+import { resolveConfig, type AlgoName } from '../algos/index.ts';
+import { profileTraining } from '../bench/train-phases.ts';
+import { createTrainer } from '../train/run.ts';
+import { positiveInt } from './flags.ts';
+import { openGpu, type GpuFlags } from './gpu-options.ts';
+import { readConfigFile } from './train.ts';
+
+export interface ProfileFlags extends GpuFlags {
+  env: string;
+  algo: AlgoName;
+  config?: string;
+  envs?: string;
+  repetitions: string;
+  json?: boolean;
+}
+
+export async function profileCommand(flags: ProfileFlags): Promise<number> {
+  getEnv(flags.env);
+  const overrides: Record<string, unknown> = flags.config ? readConfigFile(flags.config) : {};
+  if (flags.envs !== undefined) overrides.numEnvs = positiveInt('--envs', flags.envs);
+  const config = resolveConfig(flags.algo, flags.env, overrides);
+  const repetitions = positiveInt('--repetitions', flags.repetitions);
+  const gpu = await openGpu(flags);
+  try {
+    const trainer = createTrainer(gpu, flags.algo, flags.env, config, 1);
+    const profile = await profileTraining(gpu, trainer, repetitions);
+    const stepsPerSecond = trainer.stepsPerIteration / (profile.iterationMs / 1e3);
+    const phaseSum = profile.phases.reduce((sum, phase) => sum + phase.msPerIteration, 0);
+    if (flags.json) {
+      console.log(
+        JSON.stringify({
+          env: flags.env,
+          algo: flags.algo,
+          adapter: gpu.adapterName,
+          timing: profile.timing,
+          num_envs: config.numEnvs,
+          num_steps: config.numSteps,
+          steps_per_iteration: trainer.stepsPerIteration,
+          dispatches_per_iteration: trainer.dispatchesPerIteration,
+          phases: profile.phases.map((phase) => ({
+            name: phase.name,
+            dispatches_per_iteration: phase.dispatchesPerIteration,
+            ms_per_dispatch: phase.msPerDispatch,
+            ms_per_iteration: phase.msPerIteration,
+          })),
+          phases_ms: phaseSum,
+          iteration_ms: profile.iterationMs,
+          steps_per_s: stepsPerSecond,
+        }),
+      );
+      return 0;
+    }
+    console.log(
+      `${flags.env}, ${flags.algo}: ${config.numEnvs} envs × ${config.numSteps} steps, ${trainer.dispatchesPerIteration} dispatches per iteration, on ${gpu.adapterName}; ` +
+        `GPU time from ${profile.timing === 'gpu-timestamps' ? 'timestamp queries' : 'the wall clock'}, median of ${repetitions}`,
+    );
+    const rows = profile.phases.map((phase) => [
+      phase.name,
+      String(phase.dispatchesPerIteration),
+      phase.msPerDispatch.toFixed(3),
+      phase.msPerIteration.toFixed(2),
+      `${Math.round((100 * phase.msPerIteration) / phaseSum)}%`,
+    ]);
+    const table = [['phase', 'dispatches/iteration', 'ms/dispatch', 'ms/iteration', 'share'], ...rows];
+    const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+    for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+    console.log(
+      `phases together: ${phaseSum.toFixed(2)} ms; one whole iteration: ${profile.iterationMs.toFixed(2)} ms, ` +
+        `${Math.round(stepsPerSecond)} env steps/s (the GPU's share of training: without the host's encoding and stats readbacks)`,
+    );
+    return 0;
+  } finally {
+    gpu.device.destroy();
+  }
+}
