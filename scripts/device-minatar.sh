@@ -1,12 +1,13 @@
 #!/bin/bash
 # MinAtar PPO runs to 10M steps on a lent GPU machine, one after another, from what
 # scripts/device-pack.sh put in .device/. Each argument is GAME:SEED or GAME:SEED:cnn (the MinAtar
-# paper's CNN instead of the preset's MLPs). Every run is sent SIGINT after RUN_SECONDS (default
+# paper's CNN instead of the preset's MLPs) for a new run, or a run folder copied into
+# .device/runs/ here after packing (e.g. one cut short on SwiftShader) to continue it to 10M. Every run is sent SIGINT after RUN_SECONDS (default
 # 150; Breakout with the MLPs took 95 s on an H100), so it saves and reports how far it got.
 # Not side by side: four runs at once on one H100 made 9k steps/s each against 105k for one alone,
 # as the GPU time-slices between processes. Summaries and the run folders (metrics, config,
 # checkpoint: a run cut short can be resumed elsewhere) go to $OUT/minatar.tar.gz.
-# Example: bash scripts/device-minatar.sh asterix:1 freeway:1 breakout:1:cnn
+# Example: bash scripts/device-minatar.sh asterix:1 breakout:1:cnn .device/runs/freeway_ppo_s1
 set -u
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/wgym-device}
@@ -16,11 +17,17 @@ mkdir -p "$out" "$work" /tmp/wgym-runs
 source scripts/device-setup.sh
 echo '{"network": {"torso": "minatar", "hidden": [128], "activation": "relu", "sharedTorso": true}}' > /tmp/wgym-cnn.json
 for run in "$@"; do
-  IFS=: read -r game seed network <<< "$run"
-  name=${game}_s${seed}${network:+_$network}
-  config=(); [ "$network" = cnn ] && config=(--config /tmp/wgym-cnn.json)
-  timeout -s INT "${RUN_SECONDS:-150}" "${wgym[@]}" train --env "minatar/$game" --algo ppo \
-    --seed "$seed" "${config[@]}" --total-steps 10000000 --out "/tmp/wgym-runs/$name" --json \
+  if [ -d "$run" ]; then
+    name=$(basename "$run")
+    cp -r "$run" "/tmp/wgym-runs/$name"
+    how=(--resume "/tmp/wgym-runs/$name")
+  else
+    IFS=: read -r game seed network <<< "$run"
+    name=${game}_s${seed}${network:+_$network}
+    how=(--env "minatar/$game" --algo ppo --seed "$seed" --out "/tmp/wgym-runs/$name")
+    [ "$network" = cnn ] && how+=(--config /tmp/wgym-cnn.json)
+  fi
+  timeout -s INT "${RUN_SECONDS:-150}" "${wgym[@]}" train "${how[@]}" --total-steps 10000000 --json \
     > "$work/$name.json" 2> "$work/$name.err"
   echo "$name: $(cat "$work/$name.json")"
   cp -r "/tmp/wgym-runs/$name" "$work/"; tar -czf "$out/minatar.tar.gz" -C "$work" .
