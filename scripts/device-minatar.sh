@@ -1,12 +1,13 @@
 #!/bin/bash
 # MinAtar PPO runs to 10M steps on a lent GPU machine, one after another, from what
 # scripts/device-pack.sh put in .device/. Each argument is GAME:SEED or GAME:SEED:cnn (the MinAtar
-# paper's CNN instead of the preset's MLPs) for a new run, or a run folder copied into
-# .device/runs/ here after packing (e.g. one cut short on SwiftShader) to continue it to 10M. Every run is sent SIGINT after RUN_SECONDS (default
-# 150; Breakout with the MLPs took 95 s on an H100), so it saves and reports how far it got.
-# Not side by side: four runs at once on one H100 made 9k steps/s each against 105k for one alone,
-# as the GPU time-slices between processes. Summaries and the run folders (metrics, config,
-# checkpoint: a run cut short can be resumed elsewhere) go to $OUT/minatar.tar.gz.
+# paper's CNN instead of the preset's MLPs) for a new run, or a run folder copied into .device/runs/
+# here after packing (e.g. one cut short on SwiftShader) to continue it to 10M. Every run is sent
+# SIGINT after RUN_SECONDS (default 150; Breakout with the MLPs took 95 s on an H100), so it saves
+# and reports how far it got. Not side by side: four runs at once on one H100 made 9k steps/s each
+# against 105k for one alone, as the GPU time-slices between processes. Summaries and the run
+# folders (metrics, config, checkpoint: a run cut short can be resumed elsewhere) go to
+# $OUT/minatar.tar.gz.
 # Example: bash scripts/device-minatar.sh asterix:1 breakout:1:cnn .device/runs/freeway_ppo_s1
 set -u
 cd "$(dirname "$0")/.."
