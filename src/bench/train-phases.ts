@@ -16,13 +16,17 @@ export interface TrainingProfile {
   iterationMs: number;
 }
 
-/** Records of a phase per timed pass, enough to outweigh a pass's own cost without running long. */
-const MAX_RECORDS_PER_PASS = 8;
+/**
+ * A timed pass repeats a phase until it takes at least this long (or MAX_RECORDS_PER_PASS times),
+ * so that small kernels outweigh the pass's own cost and the timestamps' resolution.
+ */
+const MIN_PASS_MS = 2;
+const MAX_RECORDS_PER_PASS = 256;
 
 /**
- * Where a training iteration's GPU time goes: each phase recorded several times in one pass and
- * timed, then whole iterations. The trainer's state changes as it goes (envs step, Adam updates),
- * so profile a throwaway trainer.
+ * Where a training iteration's GPU time goes: each phase recorded repeatedly in one pass and timed
+ * (the median of `repetitions` passes, per record), then whole iterations the same way. The
+ * trainer's state changes as it goes (envs step, Adam updates), so profile a throwaway trainer.
  */
 export async function profileTraining(gpu: GpuContext, trainer: GpuTrainer, repetitions: number): Promise<TrainingProfile> {
   const { device } = gpu;
@@ -33,20 +37,21 @@ export async function profileTraining(gpu: GpuContext, trainer: GpuTrainer, repe
       record(pass);
       pass.end();
     }, timer);
+  const repeatedly = (record: (pass: GPUComputePassEncoder) => void, records: number) => (pass: GPUComputePassEncoder) => {
+    for (let k = 0; k < records; k++) record(pass);
+  };
   const timeRepeated = async (record: (pass: GPUComputePassEncoder) => void) => {
     await timePass(record); // the first run of a pipeline may include its compilation
+    let records = 1;
+    while (records < MAX_RECORDS_PER_PASS && (await timePass(repeatedly(record, records))) * 1e3 < MIN_PASS_MS) records *= 4;
     const seconds: number[] = [];
-    for (let r = 0; r < repetitions; r++) seconds.push(await timePass(record));
-    return median(seconds) * 1e3;
+    for (let r = 0; r < repetitions; r++) seconds.push(await timePass(repeatedly(record, records)));
+    return (median(seconds) * 1e3) / records;
   };
   try {
     const phases: PhaseTiming[] = [];
     for (const phase of trainer.phases()) {
-      const records = Math.min(MAX_RECORDS_PER_PASS, phase.perIteration);
-      const ms = await timeRepeated((pass) => {
-        for (let k = 0; k < records; k++) phase.record(pass);
-      });
-      const msPerRecord = ms / records;
+      const msPerRecord = await timeRepeated((pass) => phase.record(pass));
       phases.push({
         name: phase.name,
         dispatchesPerIteration: phase.dispatches * phase.perIteration,
