@@ -16,7 +16,6 @@ work=/tmp/wgym-minatar
 rm -rf "$work" /tmp/wgym-runs
 mkdir -p "$out" "$work" /tmp/wgym-runs
 source scripts/device-setup.sh
-echo '{"network": {"torso": "minatar", "hidden": [128], "activation": "relu", "sharedTorso": true}}' > /tmp/wgym-cnn.json
 for run in "$@"; do
   if [ -d "$run" ]; then
     name=$(basename "$run")
@@ -26,7 +25,7 @@ for run in "$@"; do
     IFS=: read -r game seed network <<< "$run"
     name=${game}_s${seed}${network:+_$network}
     how=(--env "minatar/$game" --algo ppo --seed "$seed" --out "/tmp/wgym-runs/$name")
-    [ "$network" = cnn ] && how+=(--config /tmp/wgym-cnn.json)
+    [ "$network" = cnn ] && how+=(--config assets/configs/minatar_cnn.json)
   fi
   timeout -s INT "${RUN_SECONDS:-150}" "${wgym[@]}" train "${how[@]}" --total-steps 10000000 --json \
     > "$work/$name.json" 2> "$work/$name.err"

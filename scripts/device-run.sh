@@ -41,10 +41,9 @@ profile() {
   timeout 60 "${wgym[@]}" profile --env "$2" "${@:3}" > "$work/profile_$1.txt" 2>&1
   echo "profile $1 rc=$?"; cat "$work/profile_$1.txt"; pack
 }
-echo '{"network": {"torso": "minatar", "hidden": [128], "activation": "relu", "sharedTorso": true}}' > /tmp/wgym-cnn.json
 profile cartpole classic/cartpole
 profile breakout minatar/breakout
-profile breakout_cnn minatar/breakout --config /tmp/wgym-cnn.json
+profile breakout_cnn minatar/breakout --config assets/configs/minatar_cnn.json
 # train NAME ENV SECONDS STEPS: PPO, seed 1, its summary JSON and metrics.
 train() {
   step "$1"

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, trainingSetup } from '../src/algos/index.ts';
+
+describe('configs shipped in assets/configs', () => {
+  it('minatar_cnn.json gives every algorithm the MinAtar CNN on every MinAtar game', () => {
+    const overrides = JSON.parse(readFileSync(new URL('../assets/configs/minatar_cnn.json', import.meta.url), 'utf8'));
+    for (const algo of ['ppo', 'a2c', 'reinforce'] as const) {
+      for (const game of ['asterix', 'breakout', 'freeway', 'seaquest', 'space_invaders']) {
+        const config = resolveConfig(algo, `minatar/${game}`, overrides);
+        expect(config.network).toEqual({ torso: 'minatar', hidden: [128], activation: 'relu', sharedTorso: true });
+        const { network } = trainingSetup(algo, `minatar/${game}`, config);
+        expect(network.torso.kind).toBe('minatar');
+      }
+    }
+  });
+});
