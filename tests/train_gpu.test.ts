@@ -55,9 +55,10 @@ const CASES: Case[] = [
     options: { timeLimit: 12 },
   },
   {
+    // 384 rows per minibatch: two of sample_gradients' workgroups, three words of RO_INPUT_QUADS.
     name: 'Breakout (packed bits), shared 32-32 relu torso, policy gradient',
     envId: 'minatar/breakout',
-    numEnvs: 32,
+    numEnvs: 48,
     network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [32, 32], activation: 'relu' }, sharedTorso: true }),
     plan: { ...PPO_PLAN, loss: 'policy-gradient', gaeLambda: 1, minibatches: 2, normalizeAdvantages: false, bootstrapTruncation: false },
   },

@@ -21,6 +21,10 @@
 //   RO_ROW_STATS   minibatch rows × 5 f32  each sample's loss terms (see loss.wgsl)
 //   RO_LOG_STD_DZ  minibatch rows f32  each sample's share of ∂loss/∂log σ (a Gaussian policy)
 //   RO_LOSS_STATS  5 f32               their means over the latest minibatch
+//   RO_INPUT_QUADS ⌈(INPUT_SIZE + 1) / 8⌉ × ⌈quads / 32⌉  for each block of 8 inputs of a
+//                                      packed-bits observation, a bit per quad of the minibatch's
+//                                      samples (four rows), set where one of them has one of those
+//                                      inputs set (see update.wgsl)
 
 override ROLLOUT_STEPS: u32;
 override ROLLOUT_ENVS: u32;
@@ -39,6 +43,7 @@ override RO_DZ: u32;
 override RO_ROW_STATS: u32;
 override RO_LOG_STD_DZ: u32;
 override RO_LOSS_STATS: u32;
+override RO_INPUT_QUADS: u32;
 
 const ROW_STATS: u32 = 5u;
 

@@ -19,6 +19,8 @@ override NORMALIZE_ADVANTAGES: bool;
 
 const WORKGROUP: u32 = 64u;
 var<workgroup> partial_sums: array<f32, WORKGROUP>;
+// Each quad's blocks of 8 inputs with one set (bit b of word b / 32): at most 1,024 inputs.
+var<workgroup> quad_input_blocks: array<vec4<u32>, WORKGROUP>;
 
 // Σ over the workgroup of each invocation's x, returned to all of them.
 fn workgroup_sum(local_index: u32, x: f32) -> f32 {
@@ -32,13 +34,62 @@ fn workgroup_sum(local_index: u32, x: f32) -> f32 {
   return total;
 }
 
+// The blocks of 8 inputs (packed bits) with one set in one of the observations whose words are at
+// words_at, as bits: b of word b / 32. A block holding some of a cell's inputs counts as set where
+// any channel of that cell is: a few more quads gone through, for a test per cell, not per input.
+fn input_blocks_set(words_at: vec4<u32>) -> vec4<u32> {
+  let channels = max(OBS_BIT_CHANNELS, 1u);
+  var cells = vec4(0u);
+  for (var c = 0u; c < channels; c++) {
+    for (var w = 0u; w < 4u; w++) {
+      let at = c * 4u + w;
+      cells[w] |= load_w(words_at.x + at) | load_w(words_at.y + at) | load_w(words_at.z + at) | load_w(words_at.w + at);
+    }
+  }
+  var blocks = vec4(0u);
+  for (var b = 0u; 8u * b < padded_width(INPUT_SIZE); b++) {
+    let first = 8u * b;
+    let last = min(first + 7u, INPUT_SIZE - 1u);
+    // The block with the padding's 1, which multiplies the bias, is always set.
+    var any_set = first + 7u >= INPUT_SIZE;
+    for (var k = first / channels; 8u * b < INPUT_SIZE && k <= last / channels; k++) {
+      any_set = any_set || ((cells[k / 32u] >> (k % 32u)) & 1u) != 0u;
+    }
+    blocks[b / 32u] |= select(0u, 1u << (b % 32u), any_set);
+  }
+  return blocks;
+}
+
+// Writes the workgroup's words of RO_INPUT_QUADS from each invocation's input_blocks_set: quads
+// 64·w … 64·w + 63 of workgroup w are bits of words 2·w and 2·w + 1 of each block's row.
+fn record_input_quads(local_index: u32, workgroup: u32, blocks: vec4<u32>) {
+  quad_input_blocks[local_index] = blocks;
+  workgroupBarrier();
+  let input_blocks = (padded_width(INPUT_SIZE) + 7u) / 8u;
+  for (var t = local_index; t < 2u * input_blocks; t += WORKGROUP) {
+    let b = t / 2u;
+    let word = 2u * workgroup + t % 2u;
+    var bits = 0u;
+    for (var l = 0u; l < 32u; l++) {
+      bits |= ((quad_input_blocks[32u * (t % 2u) + l][b / 32u] >> (b % 32u)) & 1u) << l;
+    }
+    if (word < input_quad_words()) {
+      store_w(RO_INPUT_QUADS + b * input_quad_words() + word, bits);
+    }
+  }
+}
+
 // The floats at section + k of each of the four rows k.
 fn gather_f(section: u32, k: vec4<u32>) -> vec4<f32> {
   return vec4(load_f(section + k.x), load_f(section + k.y), load_f(section + k.z), load_f(section + k.w));
 }
 
 @compute @workgroup_size(WORKGROUP)
-fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local_invocation_index) local_index: u32) {
+fn sample_gradients(
+  @builtin(global_invocation_id) id: vec3<u32>,
+  @builtin(local_invocation_index) local_index: u32,
+  @builtin(workgroup_id) workgroup: vec3<u32>,
+) {
   let n = MINIBATCH_ROWS;
   let shuffle = shuffle_new(SEED, current_epoch(), ROLLOUT_STEPS * ROLLOUT_ENVS);
 
@@ -60,19 +111,22 @@ fn sample_gradients(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local
     deviation = sqrt(workgroup_sum(local_index, squares) / f32(n - 1u));
   }
 
-  let q = id.x;
-  if (q >= blocks_of(n)) {
-    return;
-  }
   // The quad's samples; one past the minibatch's end stands in for the last and gets no weight.
+  let q = id.x;
   let rows = 4u * q + vec4(0u, 1u, 2u, 3u);
   let valid = rows < vec4(n);
   let weight = select(vec4(0.0), vec4(1.0), valid);
   let last = min(rows, vec4(n - 1u));
   let k = vec4(minibatch_row(shuffle, last.x), minibatch_row(shuffle, last.y), minibatch_row(shuffle, last.z), minibatch_row(shuffle, last.w));
+  let words_at = RO_OBS + k * OBS_WORDS_IN;
+  if (OBS_BIT_CHANNELS > 0u) {
+    record_input_quads(local_index, workgroup.x, select(vec4(0u), input_blocks_set(words_at), q < blocks_of(n)));
+  }
+  if (q >= blocks_of(n)) {
+    return;
+  }
   let quad = (RO_SCRATCH + q * 4u * ACT_STRIDE) / 4u;
   let dz = (RO_DZ + q * 4u * ACT_STRIDE) / 4u;
-  let words_at = RO_OBS + k * OBS_WORDS_IN;
   // parameter_gradients reads the input from the scratch, even where the forward pass reads the words.
   quad_load_input(quad, words_at);
   quad_forward(quad, words_at);

@@ -51,11 +51,14 @@ fn conv_patch_shift(st: Stage, p: u32) -> u32 {
   return ((p / out_w) * st.grid_width + p % out_w) * st.grid_channels;
 }
 
+// The four samples' inputs j + c (c < 4) of a quad, whose vec4s are at at.x … at.w: x[c][r] for sample r.
+fn quad_inputs(at: vec4<u32>) -> mat4x4<f32> {
+  return mat4x4(load4(at.x), load4(at.y), load4(at.z), load4(at.w));
+}
+
 // The four 4 × 4 products dz[o + r] · x[j + c] of one quad of samples (summed over its four), for
-// outputs o0 and o1 (their dz at d + o · stride) and the inputs whose vec4s are at at0 and at1.
-fn quad_products(at0: vec4<u32>, at1: vec4<u32>, d: u32, o0: u32, o1: u32, stride: u32) -> array<mat4x4<f32>, 4> {
-  let x0 = mat4x4(load4(at0.x), load4(at0.y), load4(at0.z), load4(at0.w));
-  let x1 = mat4x4(load4(at1.x), load4(at1.y), load4(at1.z), load4(at1.w));
+// outputs o0 and o1 (their dz at d + o · stride) and the inputs x0, x1 of quad_inputs.
+fn quad_products(x0: mat4x4<f32>, x1: mat4x4<f32>, d: u32, o0: u32, o1: u32, stride: u32) -> array<mat4x4<f32>, 4> {
   let d0 = transpose(mat4x4(load4(d + o0 * stride), load4(d + (o0 + 1u) * stride), load4(d + (o0 + 2u) * stride), load4(d + (o0 + 3u) * stride)));
   let d1 = transpose(mat4x4(load4(d + o1 * stride), load4(d + (o1 + 1u) * stride), load4(d + (o1 + 2u) * stride), load4(d + (o1 + 3u) * stride)));
   return array(d0 * x0, d0 * x1, d1 * x0, d1 * x1);
@@ -73,8 +76,11 @@ fn block_gradients(block: u32) -> f32 {
     if (block < st.first_block || block >= st.first_block + (output_blocks + 1u) / 2u * column_pairs) {
       continue;
     }
-    let o4 = 2u * ((block - st.first_block) / column_pairs);
-    let j4 = 2u * ((block - st.first_block) % column_pairs);
+    // Consecutive blocks share their columns, so the four invocations SwiftShader runs in lockstep
+    // go through the same quads of a packed-bits input (below).
+    let output_pairs = (output_blocks + 1u) / 2u;
+    let o4 = 2u * ((block - st.first_block) % output_pairs);
+    let j4 = 2u * ((block - st.first_block) / output_pairs);
     let o_pair = o4 + 1u < output_blocks;
     let j_pair = j4 + 1u < column_blocks;
     let o0 = 4u * o4;
@@ -95,11 +101,28 @@ fn block_gradients(block: u32) -> f32 {
     // The bias column keeps its 1 (a dense stage's only position has no shift anyway).
     let fixed0 = columns0 >= vec4(st.inputs);
     let fixed1 = columns1 >= vec4(st.inputs);
-    // A dense stage's own loop leaves out the conv's shift, two divisions per sample: a third faster.
-    if (st.kind == STAGE_DENSE) {
+    // A dense stage's own loops leave out the conv's shift, two divisions per sample: a third faster.
+    let dz_at = RO_DZ / 4u + st.output_at;
+    if (st.kind == STAGE_DENSE && is_sparse_input_layer(st)) {
+      // Only the quads with one of the block's inputs set (update.wgsl), in the same order: the
+      // others would add zeros.
+      for (var w = 0u; w < input_quad_words(); w++) {
+        var quads = load_w(RO_INPUT_QUADS + (j0 / 8u) * input_quad_words() + w);
+        while (quads != 0u) {
+          let q = 32u * w + countTrailingZeros(quads);
+          quads &= quads - 1u;
+          let row = RO_SCRATCH / 4u + q * ACT_STRIDE;
+          let g = quad_products(quad_inputs(row + offsets0), quad_inputs(row + offsets1), dz_at + q * ACT_STRIDE, o0, o1, 1u);
+          g00 += g[0];
+          g01 += g[1];
+          g10 += g[2];
+          g11 += g[3];
+        }
+      }
+    } else if (st.kind == STAGE_DENSE) {
       for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
         let row = RO_SCRATCH / 4u + q * ACT_STRIDE;
-        let g = quad_products(row + offsets0, row + offsets1, RO_DZ / 4u + q * ACT_STRIDE + st.output_at, o0, o1, 1u);
+        let g = quad_products(quad_inputs(row + offsets0), quad_inputs(row + offsets1), dz_at + q * ACT_STRIDE, o0, o1, 1u);
         g00 += g[0];
         g01 += g[1];
         g10 += g[2];
@@ -111,7 +134,7 @@ fn block_gradients(block: u32) -> f32 {
         let dz = RO_DZ / 4u + q * ACT_STRIDE + st.output_at;
         for (var p = 0u; p < positions; p++) {
           let shift = vec4(conv_patch_shift(st, p));
-          let g = quad_products(quad + select(offsets0 + shift, offsets0, fixed0), quad + select(offsets1 + shift, offsets1, fixed1), dz + p, o0, o1, positions);
+          let g = quad_products(quad_inputs(quad + select(offsets0 + shift, offsets0, fixed0)), quad_inputs(quad + select(offsets1 + shift, offsets1, fixed1)), dz + p, o0, o1, positions);
           g00 += g[0];
           g01 += g[1];
           g10 += g[2];

@@ -29,3 +29,11 @@ fn minibatch_row(shuffle: Shuffle, r: u32) -> u32 {
   }
   return position;
 }
+
+// RO_INPUT_QUADS (layout.wgsl) serves a packed-bits observation, whose inputs are 0 or 1 and mostly 0
+// (a few dozen of Breakout's 400 are set): parameter_gradients runs its loop over the quads only for
+// those with one of a block's inputs set, since SwiftShader runs both sides of every branch and only
+// a loop's trip count skips work. Words per block of 8 inputs:
+fn input_quad_words() -> u32 {
+  return (blocks_of(MINIBATCH_ROWS) + 31u) / 32u;
+}

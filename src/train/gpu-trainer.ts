@@ -131,7 +131,7 @@ export class GpuTrainer {
     this.stepsPerIteration = plan.rolloutSteps * this.numEnvs;
     this.minibatchRows = Math.floor(this.stepsPerIteration / plan.minibatches);
     const obsWords = gpuObservationWords(envDef);
-    this.layout = trainLayout({ steps: plan.rolloutSteps, envs: this.numEnvs, obsWords, actStride: this.program.actStride, minibatchRows: this.minibatchRows });
+    this.layout = trainLayout({ steps: plan.rolloutSteps, envs: this.numEnvs, obsWords, actStride: this.program.actStride, minibatchRows: this.minibatchRows, inputSize: this.net.inputSize });
     const paramCount = this.net.layout.size;
 
     this.params = createStorageBuffer(device, 'params', paramCount * 4);
@@ -203,6 +203,9 @@ export class GpuTrainer {
     // A few envs (PureJaxRL's MinAtar preset has 64) spread over several workgroups, so that a
     // software adapter's threads share them: 1.5× faster at 64 envs on SwiftShader's two here.
     const rolloutWorkgroup = this.numEnvs >= 256 ? 64 : 16;
+    const bitChannels = envDef.wgsl.observation === 'bits' ? envDef.spec.observationShape[2] : 0;
+    // sample_gradients notes a quad's blocks of 8 inputs with a bit set in 128 bits (loss.wgsl).
+    if (bitChannels > 0 && this.net.inputSize > 1023) throw new Error(`packed-bits observations of at most 1,023 inputs, got ${this.net.inputSize}`);
     const constants: Record<string, number> = {
       ...this.vecEnv.driver.constants,
       WORKGROUP_SIZE: rolloutWorkgroup,
@@ -212,7 +215,7 @@ export class GpuTrainer {
       NUM_STAGES: p.stages.length,
       INPUT_SIZE: this.net.inputSize,
       OBS_WORDS_IN: obsWords,
-      OBS_BIT_CHANNELS: envDef.wgsl.observation === 'bits' ? envDef.spec.observationShape[2] : 0,
+      OBS_BIT_CHANNELS: bitChannels,
       ACT_STRIDE: p.actStride,
       NUM_LOGITS: this.net.policySize,
       LOGITS_AT: p.logitsAt,

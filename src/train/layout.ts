@@ -23,9 +23,10 @@ export type TrainSection =
   | 'RO_DZ'
   | 'RO_ROW_STATS'
   | 'RO_LOG_STD_DZ'
-  | 'RO_LOSS_STATS';
+  | 'RO_LOSS_STATS'
+  | 'RO_INPUT_QUADS';
 
-export function trainLayout(dims: { steps: number; envs: number; obsWords: number; actStride: number; minibatchRows: number }): TrainLayout {
+export function trainLayout(dims: { steps: number; envs: number; obsWords: number; actStride: number; minibatchRows: number; inputSize: number }): TrainLayout {
   const rows = dims.steps * dims.envs;
   // The update kernels run samples four at a time (shaders/train/network.wgsl).
   const quadRows = 4 * Math.ceil(dims.minibatchRows / 4);
@@ -46,6 +47,8 @@ export function trainLayout(dims: { steps: number; envs: number; obsWords: numbe
     ['RO_ROW_STATS', dims.minibatchRows * ROW_STATS],
     ['RO_LOG_STD_DZ', dims.minibatchRows],
     ['RO_LOSS_STATS', ROW_STATS],
+    // A bit per quad of the minibatch for each block of 8 inputs (the padded observation's).
+    ['RO_INPUT_QUADS', Math.ceil((dims.inputSize + 4) / 8) * Math.ceil(quadRows / 4 / 32)],
   ];
   const sections = {} as Record<TrainSection, number>;
   let words = 0;

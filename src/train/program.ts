@@ -92,6 +92,8 @@ export function netProgram(net: Network): NetProgram {
         packed += paddedWidth(inputs) * outputBlocks;
         const backward = from < 0 ? 0 : packed;
         if (from >= 0) packed += outputs * Math.ceil(inputs / 4);
+        // Each stage's blocks start a group of four invocations, which SwiftShader runs in lockstep.
+        blocks = Math.ceil(blocks / 4) * 4;
         stages.push({ kind: layer.kind, inputs, outputs, grid, positions, weight: layer.weight.offset, bias: layer.bias.offset, inputAt, outputAt: next, activation: 'none', inputStage: from, forward, backward, firstBlock: blocks });
         blocks += Math.ceil(outputBlocks / 2) * Math.ceil(paddedWidth(inputs) / 8);
         next += paddedWidth(outputs * positions);
