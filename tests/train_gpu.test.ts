@@ -55,7 +55,7 @@ const CASES: Case[] = [
     options: { timeLimit: 12 },
   },
   {
-    // 384 rows per minibatch: two of sample_gradients' workgroups, three words of RO_INPUT_QUADS.
+    // 384 rows per minibatch: three of sample_gradients' workgroups, each a word of RO_INPUT_QUADS.
     name: 'Breakout (packed bits), shared 32-32 relu torso, policy gradient',
     envId: 'minatar/breakout',
     numEnvs: 48,

@@ -4,7 +4,7 @@
 // for the four at once as vec4s. Composed after update.wgsl.
 // Losses as ppoObjective and policyGradientObjective in src/nn/reference.ts, each a mean over the
 // minibatch: loss = policy − ENT_COEF · entropy + VF_COEF · value.
-// Grid: ⌈⌈MINIBATCH_ROWS / 4⌉ / 64⌉.
+// Grid: ⌈⌈MINIBATCH_ROWS / 4⌉ / 32⌉.
 
 const LOSS_PPO: u32 = 0u;
 // −Â log π with the rollout's advantages (A2C, REINFORCE).
@@ -17,7 +17,9 @@ override ENT_COEF: f32;
 override VF_COEF: f32;
 override NORMALIZE_ADVANTAGES: bool;
 
-const WORKGROUP: u32 = 64u;
+// 32 quads: one word of RO_INPUT_QUADS per block, and PureJaxRL's MinAtar minibatch of 1,024
+// samples in eight workgroups, which a software adapter's threads share more evenly than four.
+const WORKGROUP: u32 = 32u;
 var<workgroup> partial_sums: array<f32, WORKGROUP>;
 // Each quad's blocks of 8 inputs with one set (bit b of word b / 32): at most 1,024 inputs.
 var<workgroup> quad_input_blocks: array<vec4<u32>, WORKGROUP>;
@@ -60,22 +62,17 @@ fn input_blocks_set(words_at: vec4<u32>) -> vec4<u32> {
   return blocks;
 }
 
-// Writes the workgroup's words of RO_INPUT_QUADS from each invocation's input_blocks_set: quads
-// 64·w … 64·w + 63 of workgroup w are bits of words 2·w and 2·w + 1 of each block's row.
+// Writes the workgroup's word of RO_INPUT_QUADS for each block from each invocation's
+// input_blocks_set: quad 32·w + l of workgroup w is bit l of word w.
 fn record_input_quads(local_index: u32, workgroup: u32, blocks: vec4<u32>) {
   quad_input_blocks[local_index] = blocks;
   workgroupBarrier();
-  let input_blocks = (padded_width(INPUT_SIZE) + 7u) / 8u;
-  for (var t = local_index; t < 2u * input_blocks; t += WORKGROUP) {
-    let b = t / 2u;
-    let word = 2u * workgroup + t % 2u;
+  for (var b = local_index; 8u * b < padded_width(INPUT_SIZE); b += WORKGROUP) {
     var bits = 0u;
-    for (var l = 0u; l < 32u; l++) {
-      bits |= ((quad_input_blocks[32u * (t % 2u) + l][b / 32u] >> (b % 32u)) & 1u) << l;
+    for (var l = 0u; l < WORKGROUP; l++) {
+      bits |= ((quad_input_blocks[l][b / 32u] >> (b % 32u)) & 1u) << l;
     }
-    if (word < input_quad_words()) {
-      store_w(RO_INPUT_QUADS + b * input_quad_words() + word, bits);
-    }
+    store_w(RO_INPUT_QUADS + b * input_quad_words() + workgroup, bits);
   }
 }
 

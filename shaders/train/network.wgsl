@@ -312,6 +312,50 @@ fn quad_unpack_bits(quad: u32, words_at: vec4<u32>) {
   }
 }
 
+// sparse_input_layer for the four rows of a quad at once, output o4 · 4 + 4·k + m of the rows as
+// column m of matrix k: it goes through the bits set in any of the four observations, loading their
+// weights once for all four (Breakout's rows share most of their set bits, the bricks).
+fn quad_sparse_input_layer(st: Stage, words_at: vec4<u32>, o4: u32) -> array<mat4x4<f32>, 4> {
+  let output_blocks = blocks_of(st.outputs);
+  let channels = max(OBS_BIT_CHANNELS, 1u);
+  let last = output_blocks - 1u;
+  let b0 = st.forward + min(o4, last);
+  let b1 = st.forward + min(o4 + 1u, last);
+  let b2 = st.forward + min(o4 + 2u, last);
+  let b3 = st.forward + min(o4 + 3u, last);
+  let bias = INPUT_SIZE * output_blocks;
+  let w0 = weights[b0 + bias];
+  let w1 = weights[b1 + bias];
+  let w2 = weights[b2 + bias];
+  let w3 = weights[b3 + bias];
+  var y0 = mat4x4(vec4(w0.x), vec4(w0.y), vec4(w0.z), vec4(w0.w));
+  var y1 = mat4x4(vec4(w1.x), vec4(w1.y), vec4(w1.z), vec4(w1.w));
+  var y2 = mat4x4(vec4(w2.x), vec4(w2.y), vec4(w2.z), vec4(w2.w));
+  var y3 = mat4x4(vec4(w3.x), vec4(w3.y), vec4(w3.z), vec4(w3.w));
+  for (var c = 0u; c < channels; c++) {
+    for (var w = 0u; w < 4u; w++) {
+      let at = c * 4u + w;
+      let words = vec4(load_w(words_at.x + at), load_w(words_at.y + at), load_w(words_at.z + at), load_w(words_at.w + at));
+      var bits = words.x | words.y | words.z | words.w;
+      while (bits != 0u) {
+        let bit = countTrailingZeros(bits);
+        bits &= bits - 1u;
+        let row = ((32u * w + bit) * channels + c) * output_blocks;
+        let x = vec4<f32>((words >> vec4(bit)) & vec4(1u));
+        let v0 = weights[b0 + row];
+        let v1 = weights[b1 + row];
+        let v2 = weights[b2 + row];
+        let v3 = weights[b3 + row];
+        y0 += mat4x4(v0.x * x, v0.y * x, v0.z * x, v0.w * x);
+        y1 += mat4x4(v1.x * x, v1.y * x, v1.z * x, v1.w * x);
+        y2 += mat4x4(v2.x * x, v2.y * x, v2.z * x, v2.w * x);
+        y3 += mat4x4(v3.x * x, v3.y * x, v3.z * x, v3.w * x);
+      }
+    }
+  }
+  return array(y0, y1, y2, y3);
+}
+
 fn quad_forward(quad: u32, words_at: vec4<u32>) {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
@@ -325,19 +369,14 @@ fn quad_forward(quad: u32, words_at: vec4<u32>) {
     let x_at = quad + st.input_at;
     let y_at = quad + st.output_at;
     let sparse = is_sparse_input_layer(st);
-    // Row by row, then turned to the quad's arrangement.
     for (var o4 = 0u; o4 < select(0u, output_blocks, sparse); o4 += 4u) {
-      let y0 = sparse_input_layer(st, words_at.x, o4);
-      let y1 = sparse_input_layer(st, words_at.y, o4);
-      let y2 = sparse_input_layer(st, words_at.z, o4);
-      let y3 = sparse_input_layer(st, words_at.w, o4);
+      let y = quad_sparse_input_layer(st, words_at, o4);
       for (var k = 0u; k < min(4u, output_blocks - o4); k++) {
-        let block = transpose(mat4x4(y0[k], y1[k], y2[k], y3[k]));
-        let y = y_at + 4u * (o4 + k);
-        store4(y, activate(block[0], st.activation));
-        store4(y + 1u, activate(block[1], st.activation));
-        store4(y + 2u, activate(block[2], st.activation));
-        store4(y + 3u, activate(block[3], st.activation));
+        let at = y_at + 4u * (o4 + k);
+        store4(at, activate(y[k][0], st.activation));
+        store4(at + 1u, activate(y[k][1], st.activation));
+        store4(at + 2u, activate(y[k][2], st.activation));
+        store4(at + 3u, activate(y[k][3], st.activation));
       }
     }
     // Eight outputs at a time: each load of x serves 32 multiply-adds. A lone last block of four

@@ -68,6 +68,8 @@ export interface TrainLossStats {
 }
 
 const UPDATE_WORKGROUP = 64;
+/** Quads of samples per sample_gradients workgroup (shaders/train/loss.wgsl). */
+const SAMPLE_GRADIENTS_WORKGROUP = 32;
 const LOSS_KINDS = { ppo: 0, 'policy-gradient': 1 } as const;
 
 /** One kind of GPU work in a training iteration. */
@@ -254,7 +256,7 @@ export class GpuTrainer {
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
     this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / rolloutWorkgroup));
     this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
-    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / UPDATE_WORKGROUP));
+    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / SAMPLE_GRADIENTS_WORKGROUP));
     this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, gradientWorkgroups);
   }
 
