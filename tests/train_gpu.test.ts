@@ -78,6 +78,15 @@ const CASES: Case[] = [
     network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [9, 7], activation: 'tanh' }, sharedTorso: false }),
     plan: { ...PPO_PLAN, minibatches: 3, bootstrapTruncation: false },
   },
+  // 10 channels: blocks of 8 inputs that start and end inside a cell, and 1,000 inputs, near the
+  // 1,023 that sample_gradients' note of a quad's set blocks holds.
+  {
+    name: 'Seaquest (packed bits), separate 8-8 relu torsos, PPO',
+    envId: 'minatar/seaquest',
+    numEnvs: 24,
+    network: (c) => ({ ...c, torso: { kind: 'mlp', hidden: [8, 8], activation: 'relu' }, sharedTorso: false }),
+    plan: { ...PPO_PLAN, minibatches: 3, bootstrapTruncation: false },
+  },
   // The conv stage: packed-bits input read bit by bit, output [channel][row][col] as nn.Flatten's.
   {
     name: 'Breakout (packed bits), shared MinAtar CNN torso, PPO',
