@@ -48,6 +48,19 @@ describe('wgym train, eval and plot', () => {
     expect(readFileSync(join(again, 'model.safetensors')).equals(readFileSync(join(run, 'model.safetensors')))).toBe(true);
   });
 
+  it('--disable-robustness trains the same bits: no kernel reads or writes out of bounds', () => {
+    // Breakout too, for the packed-bits kernels; one iteration of 8 envs.
+    for (const args of [SHORT, ['--env', 'minatar/breakout', '--envs', '8', '--total-steps', '1024']]) {
+      const name = args[1].replace('/', '-');
+      const [checked, unchecked] = [join(dir, `checked-${name}`), join(dir, `unchecked-${name}`)];
+      expect(wgym('train', ...args, '--out', checked).code).toBe(0);
+      expect(wgym('train', ...args, '--out', unchecked, '--disable-robustness').code).toBe(0);
+      for (const file of ['model.safetensors', 'optimizer.safetensors']) {
+        expect(readFileSync(join(unchecked, file)).equals(readFileSync(join(checked, file))), `${args[1]} ${file}`).toBe(true);
+      }
+    }
+  });
+
   it('eval prints mean ± std return as JSON, sampled and greedy', () => {
     for (const greedy of [[], ['--greedy']]) {
       const result = wgym('eval', '--checkpoint', run, '--episodes', '8', '--envs', '8', '--json', ...greedy);

@@ -5,6 +5,7 @@ export interface GpuFlags {
   adapter?: string;
   dawnBackend?: string;
   compat?: boolean;
+  disableRobustness?: boolean;
 }
 
 /** The adapter-selection flags every GPU command shares. */
@@ -12,9 +13,10 @@ export function withGpuOptions(command: Command): Command {
   return command
     .addOption(new Option('--adapter <name>', "adapter to use: 'software' for SwiftShader, or a name Dawn lists"))
     .addOption(new Option('--dawn-backend <backend>', 'Dawn backend').choices(['vulkan', 'opengles', 'opengl', 'null']))
-    .addOption(new Option('--compat', 'request a compatibility-mode adapter (e.g. Mesa llvmpipe via --dawn-backend opengles)'));
+    .addOption(new Option('--compat', 'request a compatibility-mode adapter (e.g. Mesa llvmpipe via --dawn-backend opengles)'))
+    .addOption(new Option('--disable-robustness', "leave out WebGPU's bounds checks on buffer accesses (Dawn's disable_robustness): faster, most on a software adapter"));
 }
 
 export function openGpu(flags: GpuFlags) {
-  return requestNodeGpu({ adapter: flags.adapter, backend: flags.dawnBackend, compatibility: flags.compat });
+  return requestNodeGpu({ adapter: flags.adapter, backend: flags.dawnBackend, compatibility: flags.compat, robustness: !flags.disableRobustness });
 }

@@ -20,6 +20,12 @@ export interface NodeGpuOptions {
   adapter?: string;
   /** Ask for a compatibility-mode adapter (needed for Mesa llvmpipe through 'opengles'). */
   compatibility?: boolean;
+  /**
+   * false: Dawn's disable_robustness, which leaves out the bounds checks WebGPU puts on every buffer
+   * access. Faster (most on a software adapter, where each check is instructions on the CPU); an
+   * access out of bounds is then undefined instead of clamped.
+   */
+  robustness?: boolean;
 }
 
 function hasHardwareGpu(): boolean {
@@ -53,6 +59,15 @@ async function requestAdapter(dawn: DawnModule, flags: string[], compatibility: 
   }
 }
 
+/** The flags for Dawn's `create` that the options ask for. */
+export function dawnFlags(options: NodeGpuOptions): string[] {
+  const flags: string[] = [];
+  if (options.backend) flags.push(`backend=${options.backend}`);
+  if (options.adapter && options.adapter !== 'software') flags.push(`adapter=${options.adapter}`);
+  if (options.robustness === false) flags.push('enable-dawn-features=disable_robustness');
+  return flags;
+}
+
 /**
  * Node's only host-specific step: a GPUDevice from Dawn. Without a Vulkan driver on the system
  * (no /dev/dri render node, no NVIDIA device) and without VK_ICD_FILENAMES, it uses SwiftShader
@@ -74,9 +89,7 @@ export async function requestNodeGpu(options: NodeGpuOptions = {}): Promise<GpuC
   }
   const dawn = await loadDawn();
   Object.assign(globalThis, dawn.globals);
-  const flags: string[] = [];
-  if (options.backend) flags.push(`backend=${options.backend}`);
-  if (options.adapter && options.adapter !== 'software') flags.push(`adapter=${options.adapter}`);
+  const flags = dawnFlags(options);
   const compatibility = options.compatibility ?? false;
   let adapter = await requestAdapter(dawn, flags, compatibility);
   if (!adapter && !process.env.VK_ICD_FILENAMES && softwareAvailable) {
