@@ -48,35 +48,36 @@ fn activation_slope(y: vec4<f32>, kind: u32) -> vec4<f32> {
 // Σ_j x_j · [W | b]ᵀ[j][o4 + k] for k < 4 over the observation's set bits j and its 1 (the bias):
 // a packed-bits input layer as sparse as the observation (a few dozen of Breakout's 400 bits are
 // set), where the dense loop would load every weight; sixteen outputs per pass, since every pass
-// loads and decodes the words again. Blocks past the last repeat it. The words are the
-// observation's (src/vecenv/observation.ts).
+// loads and decodes the words again. The words are the observation's (src/vecenv/observation.ts).
 fn sparse_input_layer(st: Stage, words_at: u32, o4: u32) -> array<vec4<f32>, 4> {
   let output_blocks = blocks_of(st.outputs);
   let channels = max(OBS_BIT_CHANNELS, 1u);
-  let last = output_blocks - 1u;
-  let b0 = st.forward + min(o4, last);
-  let b1 = st.forward + min(o4 + 1u, last);
-  let b2 = st.forward + min(o4 + 2u, last);
-  let b3 = st.forward + min(o4 + 3u, last);
+  let b = input_layer_blocks(st, o4);
   let bias = INPUT_SIZE * output_blocks;
-  var y0 = weights[b0 + bias];
-  var y1 = weights[b1 + bias];
-  var y2 = weights[b2 + bias];
-  var y3 = weights[b3 + bias];
+  var y0 = weights[b.x + bias];
+  var y1 = weights[b.y + bias];
+  var y2 = weights[b.z + bias];
+  var y3 = weights[b.w + bias];
   for (var c = 0u; c < channels; c++) {
     for (var w = 0u; w < 4u; w++) {
       var bits = load_w(words_at + c * 4u + w);
       while (bits != 0u) {
         let row = ((32u * w + countTrailingZeros(bits)) * channels + c) * output_blocks;
         bits &= bits - 1u;
-        y0 += weights[b0 + row];
-        y1 += weights[b1 + row];
-        y2 += weights[b2 + row];
-        y3 += weights[b3 + row];
+        y0 += weights[b.x + row];
+        y1 += weights[b.y + row];
+        y2 += weights[b.z + row];
+        y3 += weights[b.w + row];
       }
     }
   }
   return array(y0, y1, y2, y3);
+}
+
+// The vec4s of the packed [W | b]ᵀ that hold outputs 4·o4 … 4·o4 + 15 of an input layer, blocks past
+// the last repeating it.
+fn input_layer_blocks(st: Stage, o4: u32) -> vec4<u32> {
+  return st.forward + min(vec4(o4) + vec4(0u, 1u, 2u, 3u), vec4(blocks_of(st.outputs) - 1u));
 }
 
 fn is_sparse_input_layer(st: Stage) -> bool {
@@ -318,16 +319,12 @@ fn quad_unpack_bits(quad: u32, words_at: vec4<u32>) {
 fn quad_sparse_input_layer(st: Stage, words_at: vec4<u32>, o4: u32) -> array<mat4x4<f32>, 4> {
   let output_blocks = blocks_of(st.outputs);
   let channels = max(OBS_BIT_CHANNELS, 1u);
-  let last = output_blocks - 1u;
-  let b0 = st.forward + min(o4, last);
-  let b1 = st.forward + min(o4 + 1u, last);
-  let b2 = st.forward + min(o4 + 2u, last);
-  let b3 = st.forward + min(o4 + 3u, last);
+  let b = input_layer_blocks(st, o4);
   let bias = INPUT_SIZE * output_blocks;
-  let w0 = weights[b0 + bias];
-  let w1 = weights[b1 + bias];
-  let w2 = weights[b2 + bias];
-  let w3 = weights[b3 + bias];
+  let w0 = weights[b.x + bias];
+  let w1 = weights[b.y + bias];
+  let w2 = weights[b.z + bias];
+  let w3 = weights[b.w + bias];
   var y0 = mat4x4(vec4(w0.x), vec4(w0.y), vec4(w0.z), vec4(w0.w));
   var y1 = mat4x4(vec4(w1.x), vec4(w1.y), vec4(w1.z), vec4(w1.w));
   var y2 = mat4x4(vec4(w2.x), vec4(w2.y), vec4(w2.z), vec4(w2.w));
@@ -342,10 +339,10 @@ fn quad_sparse_input_layer(st: Stage, words_at: vec4<u32>, o4: u32) -> array<mat
         bits &= bits - 1u;
         let row = ((32u * w + bit) * channels + c) * output_blocks;
         let x = vec4<f32>((words >> vec4(bit)) & vec4(1u));
-        let v0 = weights[b0 + row];
-        let v1 = weights[b1 + row];
-        let v2 = weights[b2 + row];
-        let v3 = weights[b3 + row];
+        let v0 = weights[b.x + row];
+        let v1 = weights[b.y + row];
+        let v2 = weights[b.z + row];
+        let v3 = weights[b.w + row];
         y0 += mat4x4(v0.x * x, v0.y * x, v0.z * x, v0.w * x);
         y1 += mat4x4(v1.x * x, v1.y * x, v1.z * x, v1.w * x);
         y2 += mat4x4(v2.x * x, v2.y * x, v2.z * x, v2.w * x);

@@ -102,12 +102,16 @@ fn block_gradients(block: u32) -> f32 {
     let fixed0 = columns0 >= vec4(st.inputs);
     let fixed1 = columns1 >= vec4(st.inputs);
     // A dense stage's own loops leave out the conv's shift, two divisions per sample: a third faster.
-    let dz_at = RO_DZ / 4u + st.output_at;
-    if (st.kind == STAGE_DENSE && is_sparse_input_layer(st)) {
-      // Only the quads with one of the block's inputs set (update.wgsl), in the same order: the
-      // others would add zeros.
+    if (st.kind == STAGE_DENSE) {
+      let dz_at = RO_DZ / 4u + st.output_at;
+      // Quad q is bit q % 32 of word q / 32: every quad of the minibatch, or for a packed-bits
+      // input those with one of the block's inputs set (update.wgsl); the others would add zeros.
       for (var w = 0u; w < input_quad_words(); w++) {
-        var quads = load_w(RO_INPUT_QUADS + (j0 / 8u) * input_quad_words() + w);
+        let count = min(32u, blocks_of(MINIBATCH_ROWS) - 32u * w);
+        var quads = select((1u << count) - 1u, 0xffffffffu, count == 32u);
+        if (is_sparse_input_layer(st)) {
+          quads = load_w(RO_INPUT_QUADS + (j0 / 8u) * input_quad_words() + w);
+        }
         while (quads != 0u) {
           let q = 32u * w + countTrailingZeros(quads);
           quads &= quads - 1u;
@@ -118,15 +122,6 @@ fn block_gradients(block: u32) -> f32 {
           g10 += g[2];
           g11 += g[3];
         }
-      }
-    } else if (st.kind == STAGE_DENSE) {
-      for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
-        let row = RO_SCRATCH / 4u + q * ACT_STRIDE;
-        let g = quad_products(quad_inputs(row + offsets0), quad_inputs(row + offsets1), dz_at + q * ACT_STRIDE, o0, o1, 1u);
-        g00 += g[0];
-        g01 += g[1];
-        g10 += g[2];
-        g11 += g[3];
       }
     } else {
       for (var q = 0u; q < blocks_of(MINIBATCH_ROWS); q++) {
