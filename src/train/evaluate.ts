@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { InputError, RunError } from '../errors.ts';
 import type { GpuContext } from '../gpu/context.ts';
+import { GpuPacer } from '../gpu/pacer.ts';
 import { decodeSafetensors, loadParams, METADATA_ENV_ID } from '../nn/safetensors.ts';
 import type { EpisodeSums } from '../vecenv/gpu.ts';
 import { modelPath } from './checkpoint.ts';
@@ -113,6 +114,7 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
     greedy: options.greedy,
   });
   const shares = new EpisodeShares(trainer.numEnvs, Math.ceil(options.episodes / trainer.numEnvs));
+  const pacer = new GpuPacer();
   let steps = 0;
   try {
     shares.read(await trainer.vecEnv.readEpisodeSums());
@@ -121,12 +123,13 @@ export async function evaluate(gpu: GpuContext, options: EvaluateOptions): Promi
         throw new InputError(`evaluation: only ${shares.episodes} of ${options.episodes} episodes finished in ${steps} steps`);
       }
       trainer.act();
+      pacer.submitted();
       if (steps === 0) {
         const error = await gpu.device.popErrorScope();
         if (error) throw new RunError(`the WebGPU device rejected the policy kernels: ${error.message.split('\n')[0]}`);
       }
       steps += trainer.stepsPerIteration;
-      shares.read(await trainer.vecEnv.readEpisodeSums());
+      shares.read(await pacer.wait(() => trainer.vecEnv.readEpisodeSums()));
     }
   } finally {
     trainer.destroy();

@@ -5,6 +5,7 @@ import { trainingSetup, type AlgoConfig, type AlgoName } from '../algos/index.ts
 import { RunError } from '../errors.ts';
 import { readBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
+import { GpuPacer } from '../gpu/pacer.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { saveCheckpoint, writeAtomically, type Checkpoint } from './checkpoint.ts';
 import { GpuTrainer } from './gpu-trainer.ts';
@@ -119,10 +120,11 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     metrics = MetricsLog.create(outDir);
   }
 
+  const pacer = new GpuPacer();
   const checkpoint = async (iteration: number): Promise<string | null> => {
     if (!outDir) return null;
-    const [params, first, second, adamState] = await Promise.all(
-      [trainer.params, trainer.adam.firstMoment, trainer.adam.secondMoment, trainer.adam.state].map((buffer) => readBuffer(device, buffer)),
+    const [params, first, second, adamState] = await pacer.wait(() =>
+      Promise.all([trainer.params, trainer.adam.firstMoment, trainer.adam.secondMoment, trainer.adam.state].map((buffer) => readBuffer(device, buffer))),
     );
     saveCheckpoint(outDir, {
       envId: options.envId,
@@ -153,7 +155,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
   let lastCheckpoint: string | null = null;
 
   const record = async (): Promise<void> => {
-    const [stats, loss] = await Promise.all([trainer.vecEnv.readStats(), trainer.readLossStats()]);
+    const [stats, loss] = await pacer.wait(() => Promise.all([trainer.vecEnv.readStats(), trainer.readLossStats()]));
     const step = iteration * trainer.stepsPerIteration;
     for (const value of [loss.policyLoss, loss.valueLoss, loss.entropy, loss.gradNorm]) {
       if (!Number.isFinite(value)) {
@@ -199,6 +201,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
   try {
     while (iteration < iterations) {
       trainer.iterate(annealedLearningRate(config.learningRate, config.annealLr, iteration, iterations));
+      pacer.submitted();
       iteration++;
       await checkValidation();
       if (iteration % recordEvery === 0 || iteration === iterations) await record();

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { GpuPacer } from '../src/gpu/pacer.ts';
+
+/** A pacer on a fake clock: `read` takes `gpuMs` after the batch was submitted, sleeps move the clock. */
+function fakePacer(fraction = 0.8) {
+  let clock = 0;
+  const sleeps: number[] = [];
+  const pacer = new GpuPacer(
+    fraction,
+    () => clock,
+    async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+  );
+  const batch = async (units: number, gpuMs: number) => {
+    const submittedAt = clock;
+    for (let k = 0; k < units; k++) pacer.submitted();
+    await pacer.wait(async () => {
+      clock = Math.max(clock, submittedAt + gpuMs);
+    });
+    clock += 5; // host work between batches, which the GPU does not wait on
+  };
+  return { batch, sleeps };
+}
+
+describe('GpuPacer', () => {
+  it('does not sleep before it has measured a batch, then sleeps the fraction of the expected time', async () => {
+    const { batch, sleeps } = fakePacer(0.8);
+    await batch(1, 100);
+    expect(sleeps).toEqual([]);
+    await batch(2, 200);
+    expect(sleeps).toEqual([160]);
+  });
+
+  it('falls at once to a shorter time and rises halfway to a longer one', async () => {
+    const { batch, sleeps } = fakePacer(0.5);
+    await batch(1, 100);
+    await batch(1, 40); // sleeps 50, the work ends at 50: measured 50 per unit
+    await batch(1, 300); // sleeps 25; measured 300, rises to (50 + 300) / 2
+    await batch(1, 300);
+    expect(sleeps).toEqual([50, 25, 87.5]);
+  });
+
+  it('reads at once when nothing was submitted', async () => {
+    const sleeps: number[] = [];
+    const pacer = new GpuPacer(0.9, () => 0, async (ms) => void sleeps.push(ms));
+    await expect(pacer.wait(async () => 7)).resolves.toBe(7);
+    expect(sleeps).toEqual([]);
+  });
+});
