@@ -5,7 +5,7 @@
  * is taken from the threads doing the GPU's work (a MinAtar training run here: the main thread at
  * 100% of a core, SwiftShader's two worker threads sharing the other). Sleeping costs nothing on a
  * real GPU, as long as it ends before the work does, so the pacer sleeps for a fraction of the
- * shortest time a batch of work has been seen to take.
+ * time recent batches of work have taken, leaning to the shorter ones.
  */
 export class GpuPacer {
   /** Milliseconds of GPU work per unit of submitted work; 0 until one wait has been measured. */
@@ -20,10 +20,10 @@ export class GpuPacer {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** Notes `units` of work submitted (an iteration, say); the first since the last wait starts the clock. */
-  submitted(units = 1): void {
+  /** Notes one unit of work submitted (an iteration, say); the first since the last wait starts the clock. */
+  submitted(): void {
     if (this.units === 0) this.since = this.now();
-    this.units += units;
+    this.units += 1;
   }
 
   /** Sleeps until shortly before the submitted work is expected to end, then runs `read` and learns from how long it took. */
