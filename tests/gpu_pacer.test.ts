@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { timeCommands } from '../src/bench/timing.ts';
 import { GpuPacer } from '../src/gpu/pacer.ts';
 
 /** A pacer on a fake clock: `read` takes `gpuMs` after the batch was submitted, sleeps move the clock. */
@@ -47,5 +48,31 @@ describe('GpuPacer', () => {
     const pacer = new GpuPacer(0.9, () => 0, async (ms) => void sleeps.push(ms));
     await expect(pacer.wait(async () => 7)).resolves.toBe(7);
     expect(sleeps).toEqual([]);
+  });
+});
+
+describe('timeCommands with a pacer', () => {
+  /** A device whose submitted work takes `gpuMs` of wall-clock time. */
+  const fakeDevice = (gpuMs: number) =>
+    ({
+      createCommandEncoder: () => ({ finish: () => ({}) }),
+      queue: { submit: () => {}, onSubmittedWorkDone: () => new Promise<void>((resolve) => setTimeout(resolve, gpuMs)) },
+    }) as unknown as GPUDevice;
+
+  it('sleeps through part of the later repetitions and still times each from submit to completion', async () => {
+    const sleeps: number[] = [];
+    const pacer = new GpuPacer(0.5, undefined, (ms) => {
+      sleeps.push(ms);
+      return new Promise((resolve) => setTimeout(resolve, ms));
+    });
+    const device = fakeDevice(40);
+    const seconds: number[] = [];
+    for (let r = 0; r < 3; r++) seconds.push(await timeCommands(device, () => {}, undefined, pacer));
+    expect(sleeps).toHaveLength(2);
+    for (const ms of sleeps) expect(ms).toBeGreaterThanOrEqual(15);
+    for (const s of seconds) {
+      expect(s).toBeGreaterThanOrEqual(0.038);
+      expect(s).toBeLessThan(0.2);
+    }
   });
 });

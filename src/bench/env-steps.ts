@@ -1,5 +1,6 @@
 import type { EnvDefinition } from '../env.ts';
 import type { GpuContext } from '../gpu/context.ts';
+import { GpuPacer } from '../gpu/pacer.ts';
 import { createCpuVecEnv } from '../vecenv/cpu.ts';
 import { createGpuVecEnv, type GpuVecEnv } from '../vecenv/gpu.ts';
 import { median, PassTimer, timeCommands, type Timing } from './timing.ts';
@@ -12,10 +13,10 @@ export interface GpuMeasurement {
   timing: Timing;
 }
 
-function timeRepetition(ctx: GpuContext, vec: GpuVecEnv, dispatches: number, timer?: PassTimer): Promise<number> {
+function timeRepetition(ctx: GpuContext, vec: GpuVecEnv, dispatches: number, timer?: PassTimer, pacer?: GpuPacer): Promise<number> {
   return timeCommands(ctx.device, (encoder) => {
     for (let d = 0; d < dispatches; d++) vec.encode(encoder, 'randomSteps', timer?.writes(d, dispatches));
-  }, timer);
+  }, timer, pacer);
 }
 
 /**
@@ -38,7 +39,8 @@ export async function measureGpu(
     vec.prepareRandomSteps(perDispatch);
     await timeRepetition(ctx, vec, 1);
     const seconds: number[] = [];
-    for (let r = 0; r < repetitions; r++) seconds.push(await timeRepetition(ctx, vec, dispatches, timer));
+    const pacer = new GpuPacer();
+    for (let r = 0; r < repetitions; r++) seconds.push(await timeRepetition(ctx, vec, dispatches, timer, pacer));
     return {
       stepsPerSec: (numEnvs * perDispatch * dispatches) / median(seconds),
       stepsPerDispatch: perDispatch,

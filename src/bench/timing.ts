@@ -1,5 +1,6 @@
 /** Timing GPU work for the benchmarks: GPU timestamp queries where the device has them, else the wall clock. */
 import { readBuffer } from '../gpu/buffers.ts';
+import type { GpuPacer } from '../gpu/pacer.ts';
 
 export type Timing = 'gpu-timestamps' | 'wall-clock';
 
@@ -43,14 +44,27 @@ export class PassTimer {
 /**
  * Seconds of the work `encode` puts into one command buffer: between the timer's timestamps where
  * there is a timer (`encode` passes its writes to its passes), else from submit to completion.
+ * A pacer sleeps through most of the wait (see GpuPacer): without one, Dawn's polling takes a core
+ * that a software adapter would give to the work being timed. Give one only to repetitions of the
+ * same work, after a warm-up: it sleeps for as long as the earlier ones took.
  */
-export async function timeCommands(device: GPUDevice, encode: (encoder: GPUCommandEncoder) => void, timer?: PassTimer): Promise<number> {
+export async function timeCommands(
+  device: GPUDevice,
+  encode: (encoder: GPUCommandEncoder) => void,
+  timer?: PassTimer,
+  pacer?: GpuPacer,
+): Promise<number> {
   const encoder = device.createCommandEncoder();
   encode(encoder);
   timer?.finish(encoder);
   const start = performance.now();
   device.queue.submit([encoder.finish()]);
-  await device.queue.onSubmittedWorkDone();
+  if (pacer) {
+    pacer.submitted();
+    await pacer.wait(() => device.queue.onSubmittedWorkDone());
+  } else {
+    await device.queue.onSubmittedWorkDone();
+  }
   const wall = (performance.now() - start) / 1e3;
   return timer ? timer.seconds() : wall;
 }

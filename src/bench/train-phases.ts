@@ -1,5 +1,6 @@
 import type { GpuContext } from '../gpu/context.ts';
 import type { GpuTrainer } from '../train/gpu-trainer.ts';
+import { GpuPacer } from '../gpu/pacer.ts';
 import { median, PassTimer, timeCommands, type Timing } from './timing.ts';
 
 export interface PhaseTiming {
@@ -31,12 +32,12 @@ const MAX_RECORDS_PER_PASS = 256;
 export async function profileTraining(gpu: GpuContext, trainer: GpuTrainer, repetitions: number): Promise<TrainingProfile> {
   const { device } = gpu;
   const timer = gpu.hasTimestamps ? new PassTimer(device) : undefined;
-  const timePass = (record: (pass: GPUComputePassEncoder) => void) =>
+  const timePass = (record: (pass: GPUComputePassEncoder) => void, pacer?: GpuPacer) =>
     timeCommands(device, (encoder) => {
       const pass = encoder.beginComputePass({ timestampWrites: timer?.writes(0, 1) });
       record(pass);
       pass.end();
-    }, timer);
+    }, timer, pacer);
   const repeatedly = (record: (pass: GPUComputePassEncoder) => void, records: number) => (pass: GPUComputePassEncoder) => {
     for (let k = 0; k < records; k++) record(pass);
   };
@@ -45,7 +46,8 @@ export async function profileTraining(gpu: GpuContext, trainer: GpuTrainer, repe
     let records = 1;
     while (records < MAX_RECORDS_PER_PASS && (await timePass(repeatedly(record, records))) * 1e3 < MIN_PASS_MS) records *= 4;
     const seconds: number[] = [];
-    for (let r = 0; r < repetitions; r++) seconds.push(await timePass(repeatedly(record, records)));
+    const pacer = new GpuPacer();
+    for (let r = 0; r < repetitions; r++) seconds.push(await timePass(repeatedly(record, records), pacer));
     return (median(seconds) * 1e3) / records;
   };
   try {
