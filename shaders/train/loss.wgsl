@@ -17,19 +17,20 @@ override ENT_COEF: f32;
 override VF_COEF: f32;
 override NORMALIZE_ADVANTAGES: bool;
 
-// 32 quads: one word of RO_INPUT_QUADS per block, and PureJaxRL's MinAtar minibatch of 1,024
-// samples in eight workgroups, which a software adapter's threads share more evenly than four.
-const WORKGROUP: u32 = 32u;
-var<workgroup> partial_sums: array<f32, WORKGROUP>;
+// Quads per workgroup. With packed-bits observations 32: one word of RO_INPUT_QUADS per block, and
+// PureJaxRL's MinAtar minibatch of 1,024 samples in eight workgroups. Otherwise fewer, so that a
+// small minibatch (CleanRL's CartPole: 128 samples) spreads over a software adapter's threads.
+override SAMPLE_WORKGROUP: u32 = 32u;
+var<workgroup> partial_sums: array<f32, SAMPLE_WORKGROUP>;
 // Each quad's blocks of 8 inputs with one set (bit b of word b / 32): at most 1,024 inputs.
-var<workgroup> quad_input_blocks: array<vec4<u32>, WORKGROUP>;
+var<workgroup> quad_input_blocks: array<vec4<u32>, SAMPLE_WORKGROUP>;
 
 // Σ over the workgroup of each invocation's x, returned to all of them.
 fn workgroup_sum(local_index: u32, x: f32) -> f32 {
   partial_sums[local_index] = x;
   workgroupBarrier();
   var total = 0.0;
-  for (var k = 0u; k < WORKGROUP; k++) {
+  for (var k = 0u; k < SAMPLE_WORKGROUP; k++) {
     total += partial_sums[k];
   }
   workgroupBarrier();
@@ -67,9 +68,9 @@ fn input_blocks_set(words_at: vec4<u32>) -> vec4<u32> {
 fn record_input_quads(local_index: u32, workgroup: u32, blocks: vec4<u32>) {
   quad_input_blocks[local_index] = blocks;
   workgroupBarrier();
-  for (var b = local_index; 8u * b < padded_width(INPUT_SIZE); b += WORKGROUP) {
+  for (var b = local_index; 8u * b < padded_width(INPUT_SIZE); b += SAMPLE_WORKGROUP) {
     var bits = 0u;
-    for (var l = 0u; l < WORKGROUP; l++) {
+    for (var l = 0u; l < SAMPLE_WORKGROUP; l++) {
       bits |= ((quad_input_blocks[l][b / 32u] >> (b % 32u)) & 1u) << l;
     }
     store_w(RO_INPUT_QUADS + b * input_quad_words() + workgroup, bits);
@@ -81,7 +82,7 @@ fn gather_f(section: u32, k: vec4<u32>) -> vec4<f32> {
   return vec4(load_f(section + k.x), load_f(section + k.y), load_f(section + k.z), load_f(section + k.w));
 }
 
-@compute @workgroup_size(WORKGROUP)
+@compute @workgroup_size(SAMPLE_WORKGROUP)
 fn sample_gradients(
   @builtin(global_invocation_id) id: vec3<u32>,
   @builtin(local_invocation_index) local_index: u32,
@@ -96,12 +97,12 @@ fn sample_gradients(
   var deviation = 1.0;
   if (NORMALIZE_ADVANTAGES) {
     var sum = 0.0;
-    for (var r = local_index; r < n; r += WORKGROUP) {
+    for (var r = local_index; r < n; r += SAMPLE_WORKGROUP) {
       sum += load_f(RO_ADVANTAGES + minibatch_row(shuffle, r));
     }
     mean = workgroup_sum(local_index, sum) / f32(n);
     var squares = 0.0;
-    for (var r = local_index; r < n; r += WORKGROUP) {
+    for (var r = local_index; r < n; r += SAMPLE_WORKGROUP) {
       let d = load_f(RO_ADVANTAGES + minibatch_row(shuffle, r)) - mean;
       squares += d * d;
     }

@@ -6,14 +6,16 @@
 // one more for a Gaussian policy's log σ.
 // Writes grads and each workgroup's sum of squares for Adam's global-norm clipping; workgroup 0
 // also averages the samples' loss terms into RO_LOSS_STATS. Composed after update.wgsl.
-// Grid: ⌈GRADIENT_BLOCKS / 64⌉.
+// Grid: ⌈GRADIENT_BLOCKS / 16⌉.
 
 override GRADIENT_BLOCKS: u32;
 
 @group(0) @binding(1) var<storage, read_write> grads: array<f32>;
 @group(0) @binding(2) var<storage, read_write> norm_partials: array<f32>;
 
-const WORKGROUP: u32 = 64u;
+// Small workgroups, so that a small network's blocks (CartPole's 64-64 MLPs: 181) spread evenly
+// over a software adapter's threads; the sums of squares go to Adam one per workgroup anyway.
+const WORKGROUP: u32 = 16u;
 var<workgroup> squares: array<f32, WORKGROUP>;
 
 // g[c][r] = ∂L/∂[W | b][o0 + r][j0 + c], written where inside; returns its sum of squares there.

@@ -67,9 +67,8 @@ export interface TrainLossStats {
   updates: number;
 }
 
-const UPDATE_WORKGROUP = 64;
-/** Quads of samples per sample_gradients workgroup (shaders/train/loss.wgsl). */
-const SAMPLE_GRADIENTS_WORKGROUP = 32;
+/** Blocks per parameter_gradients workgroup (shaders/train/param_grads.wgsl). */
+const GRADIENT_WORKGROUP = 16;
 const LOSS_KINDS = { ppo: 0, 'policy-gradient': 1 } as const;
 
 /** One kind of GPU work in a training iteration. */
@@ -142,7 +141,7 @@ export class GpuTrainer {
     this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
     this.packed = createStorageBuffer(device, 'packed weights', this.program.packedSize * 16);
     device.queue.writeBuffer(this.packed, 0, this.program.table);
-    const gradientWorkgroups = Math.ceil(this.program.gradientBlocks / UPDATE_WORKGROUP);
+    const gradientWorkgroups = Math.ceil(this.program.gradientBlocks / GRADIENT_WORKGROUP);
     const normPartials = createStorageBuffer(device, 'gradient norm partials', gradientWorkgroups * 4);
     // GpuAdam reads the norm from the partial sums; parameter_gradients writes one per workgroup.
     const reduction = { normPartials, normPartialCount: gradientWorkgroups } as GpuGradientReduction;
@@ -208,9 +207,12 @@ export class GpuTrainer {
     const bitChannels = envDef.wgsl.observation === 'bits' ? envDef.spec.observationShape[2] : 0;
     // sample_gradients notes a quad's blocks of 8 inputs with a bit set in 128 bits (loss.wgsl).
     if (bitChannels > 0 && this.net.inputSize > 1023) throw new Error(`packed-bits observations of at most 1,023 inputs, got ${this.net.inputSize}`);
+    // Quads of samples per sample_gradients workgroup: 32 where it notes their input blocks in a word.
+    const sampleWorkgroup = bitChannels > 0 ? 32 : 8;
     const constants: Record<string, number> = {
       ...this.vecEnv.driver.constants,
       WORKGROUP_SIZE: rolloutWorkgroup,
+      SAMPLE_WORKGROUP: sampleWorkgroup,
       ...this.layout.sections,
       ROLLOUT_STEPS: plan.rolloutSteps,
       ROLLOUT_ENVS: this.numEnvs,
@@ -256,7 +258,7 @@ export class GpuTrainer {
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
     this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / rolloutWorkgroup));
     this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
-    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / SAMPLE_GRADIENTS_WORKGROUP));
+    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / sampleWorkgroup));
     this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, gradientWorkgroups);
   }
 
