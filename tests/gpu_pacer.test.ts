@@ -34,13 +34,22 @@ describe('GpuPacer', () => {
     expect(sleeps).toEqual([160]);
   });
 
-  it('falls at once to a shorter time and rises halfway to a longer one', async () => {
+  it('falls at once to a shorter time and rises by a quarter to a longer one', async () => {
     const { batch, sleeps } = fakePacer(0.5);
     await batch(1, 100);
     await batch(1, 40); // sleeps 50, the work ends at 50: measured 50 per unit
-    await batch(1, 300); // sleeps 25; measured 300, rises to (50 + 300) / 2
+    await batch(1, 300); // sleeps 25; measured 300, rises to 50 · 1.25
     await batch(1, 300);
-    expect(sleeps).toEqual([50, 25, 87.5]);
+    expect(sleeps).toEqual([50, 25, 31.25]);
+  });
+
+  it('comes back within a few waits after a stall', async () => {
+    const { batch, sleeps } = fakePacer(0.8);
+    await batch(1, 100);
+    await batch(1, 600_000); // the process stopped for ten minutes while the work was pending
+    for (let k = 0; k < 3; k++) await batch(1, 100);
+    expect(sleeps[0]).toBe(80);
+    for (const ms of sleeps.slice(1)) expect(ms).toBeLessThanOrEqual(100);
   });
 
   it('reads at once when nothing was submitted', async () => {

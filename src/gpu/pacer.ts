@@ -7,6 +7,9 @@
  * real GPU, as long as it ends before the work does, so the pacer sleeps for a fraction of the
  * time recent batches of work have taken, leaning to the shorter ones.
  */
+/** The most the expected time per unit rises after one slower wait. */
+const MAX_RISE = 1.25;
+
 export class GpuPacer {
   /** Milliseconds of GPU work per unit of submitted work; 0 until one wait has been measured. */
   private perUnit = 0;
@@ -33,9 +36,11 @@ export class GpuPacer {
     if (sleepMs >= 1) await this.sleep(sleepMs);
     const result = await read();
     const measured = (this.now() - this.since) / this.units;
-    // Falls at once to a shorter time, rises only halfway to a longer one: a slow batch (a busy
-    // machine) should not make the next sleeps overshoot.
-    this.perUnit = this.perUnit === 0 ? measured : Math.min(measured, (this.perUnit + measured) / 2);
+    // Falls at once to a shorter time, rises by at most a quarter to a longer one. A sleep that
+    // overshoots is measured as its own length and so shrinks the next one by the fraction, a few
+    // waits to recover; a stall (the process stopped, the machine suspended) must not set the
+    // sleep to its length, from which it would take dozens of overshooting waits to come back.
+    this.perUnit = this.perUnit === 0 ? measured : Math.min(measured, this.perUnit * MAX_RISE);
     this.units = 0;
     return result;
   }
