@@ -14,4 +14,12 @@ describe('configs shipped in assets/configs', () => {
       }
     }
   });
+
+  it("ppo_minatar_gymnax.json sets gymnax-blines' learning rate and discount over the MinAtar PPO preset, and nothing else", () => {
+    const overrides = JSON.parse(readFileSync(new URL('../assets/configs/ppo_minatar_gymnax.json', import.meta.url), 'utf8'));
+    const preset = resolveConfig('ppo', 'minatar/asterix', {});
+    const config = resolveConfig('ppo', 'minatar/asterix', overrides);
+    expect(config).toEqual({ ...preset, learningRate: 5e-4, annealLr: false, gamma: 0.999 });
+    expect(preset.learningRate).toBe(5e-3);
+  });
 });
