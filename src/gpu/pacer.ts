@@ -1,3 +1,6 @@
+/** The most the expected time per unit rises after one slower wait. */
+const MAX_RISE = 1.25;
+
 /**
  * Sleeps through most of the GPU work a loop has submitted before the loop waits on a readback.
  * While a map or any other GPU promise is pending, Dawn in Node (npm `webgpu`) polls its device
@@ -7,9 +10,6 @@
  * real GPU, as long as it ends before the work does, so the pacer sleeps for a fraction of the
  * time recent batches of work have taken, leaning to the shorter ones.
  */
-/** The most the expected time per unit rises after one slower wait. */
-const MAX_RISE = 1.25;
-
 export class GpuPacer {
   /** Milliseconds of GPU work per unit of submitted work; 0 until one wait has been measured. */
   private perUnit = 0;
