@@ -61,12 +61,17 @@ describe('GpuPacer', () => {
 });
 
 describe('timeCommands with a pacer', () => {
-  /** A device whose submitted work takes `gpuMs` of wall-clock time. */
-  const fakeDevice = (gpuMs: number) =>
-    ({
+  /** A device whose submitted work ends `gpuMs` of wall-clock time after its submit. */
+  const fakeDevice = (gpuMs: number) => {
+    let done = Promise.resolve();
+    return {
       createCommandEncoder: () => ({ finish: () => ({}) }),
-      queue: { submit: () => {}, onSubmittedWorkDone: () => new Promise<void>((resolve) => setTimeout(resolve, gpuMs)) },
-    }) as unknown as GPUDevice;
+      queue: {
+        submit: () => void (done = new Promise<void>((resolve) => setTimeout(resolve, gpuMs))),
+        onSubmittedWorkDone: () => done,
+      },
+    } as unknown as GPUDevice;
+  };
 
   it('sleeps through part of the later repetitions and still times each from submit to completion', async () => {
     const sleeps: number[] = [];
