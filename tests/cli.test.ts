@@ -10,7 +10,7 @@ describe('wgym CLI', () => {
   it('--help lists the commands', () => {
     const { code, stdout } = wgym('--help');
     expect(code).toBe(0);
-    for (const command of ['envs', 'info', 'conformance', 'bench', 'profile', 'train', 'eval', 'plot']) expect(stdout).toContain(command);
+    for (const command of ['envs', 'info', 'conformance', 'bench', 'profile', 'train', 'eval', 'plot', 'summary']) expect(stdout).toContain(command);
   });
 
   it('conformance passes a classic fixture on both backends and finds its shaders from any directory', () => {

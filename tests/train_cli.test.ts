@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,28 @@ describe('wgym train, eval and plot', () => {
     const svg = readFileSync(out, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
+  });
+
+  it('summary averages the episodes of the last window of steps, weighting each record by its episodes', () => {
+    const synthetic = join(dir, 'synthetic');
+    mkdirSync(synthetic);
+    writeFileSync(join(synthetic, 'config.json'), JSON.stringify({ envId: 'minatar/breakout', algo: 'ppo', seed: 7, config: { learningRate: 0.005, annealLr: true, gamma: 0.99 }, network: { torso: { kind: 'mlp', hidden: [64, 64], activation: 'relu' }, sharedTorso: false } }));
+    const record = (step: number, mean: number | null, episodes: number) => ({ ...JSON.parse(readFileSync(join(run, 'metrics.jsonl'), 'utf8').split('\n')[0]), step, time_s: step / 1000, steps_per_s: 1000, return_mean: mean, window_episodes: episodes, return_last100: 9 });
+    // Window 2500 from step 4000: the records after step 1500, i.e. 2000 (3 × 4), 3000 (none) and 4000 (1 × 8).
+    const records = [record(1000, 100, 5), record(2000, 4, 3), record(3000, null, 0), record(4000, 8, 1)];
+    writeFileSync(join(synthetic, 'metrics.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const result = wgym('summary', synthetic, run, '--window', '2500', '--json');
+    expect(result.code).toBe(0);
+    const [summary, real] = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ run: 'synthetic', env: 'minatar/breakout', seed: 7, steps: 4000, window_steps: 2500, window_episodes: 4, return_last100: 9 });
+    expect(summary.window_return).toBeCloseTo((3 * 4 + 8) / 4, 12);
+    expect(summary.settings).toBe('64-64 relu MLPs, lr 0.005 annealed, γ 0.99');
+    expect(real).toMatchObject({ run: 'run', env: 'classic/cartpole', algo: 'ppo', seed: 1 });
+    expect(real.window_episodes).toBeGreaterThan(0);
+    const table = wgym('summary', synthetic);
+    // The default window, 1M steps, takes every record: (5 · 100 + 3 · 4 + 8) / 9.
+    expect(table.stdout.split('\n')[1]).toMatch(/^synthetic\s+minatar\/breakout\s+ppo\s+7\s+4.0k\s+57.78 \(9\)/);
+    expect(errorLines(wgym('summary', dir).stderr)).toEqual([`wgym: no metrics.jsonl in ${dir}: is it a run directory written by 'wgym train'?`]);
   });
 
   it('resume continues the run from its checkpoint, and its metrics where the checkpoint left them', () => {

@@ -6,6 +6,7 @@ import { ALGO_NAMES } from '../algos/index.ts';
 import { reportError } from './errors.ts';
 import { evalCommand, type EvalFlags } from './evaluate.ts';
 import { plotCommand, type PlotFlags } from './plot.ts';
+import { summaryCommand, type SummaryFlags } from './summary.ts';
 import { profileCommand, type ProfileFlags } from './profile.ts';
 import { trainCommand, type TrainFlags } from './train.ts';
 import { openGpu, withGpuOptions, type GpuFlags } from './gpu-options.ts';
@@ -125,6 +126,16 @@ program
   .option('--json', 'print one JSON object describing the plot')
   .action((runs: string[], flags: PlotFlags) => {
     process.exitCode = plotCommand(runs, flags);
+  });
+
+program
+  .command('summary')
+  .description("print each run's mean return over its last steps (the learning targets' measure), time and speed")
+  .argument('<runs...>', 'run directories written by wgym train')
+  .option('--window <steps>', 'env steps at the end of each run to average the finished episodes over', '1000000')
+  .option('--json', 'print one JSON array, an object per run')
+  .action((runs: string[], flags: SummaryFlags) => {
+    process.exitCode = summaryCommand(runs, flags);
   });
 
 try {
