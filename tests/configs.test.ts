@@ -22,4 +22,12 @@ describe('configs shipped in assets/configs', () => {
     expect(config).toEqual({ ...preset, learningRate: 5e-4, annealLr: false, gamma: 0.999 });
     expect(preset.learningRate).toBe(5e-3);
   });
+
+  it("ppo_minatar_gymnax_256.json is gymnax-blines' whole MinAtar setup: those settings with its 256-256 ReLU MLPs", () => {
+    const read = (name: string) => JSON.parse(readFileSync(new URL(`../assets/configs/${name}`, import.meta.url), 'utf8'));
+    const config = resolveConfig('ppo', 'minatar/seaquest', read('ppo_minatar_gymnax_256.json'));
+    expect(config).toEqual({ ...resolveConfig('ppo', 'minatar/seaquest', read('ppo_minatar_gymnax.json')), network: { torso: 'mlp', hidden: [256, 256], activation: 'relu', sharedTorso: false } });
+    const { network } = trainingSetup('ppo', 'minatar/seaquest', config);
+    expect(network.torso).toEqual({ kind: 'mlp', hidden: [256, 256], activation: 'relu' });
+  });
 });
