@@ -1,12 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from './helpers/fixtures.ts';
 import { wgym } from './helpers/cli.ts';
 
 
 describe('wgym CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wgym-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('--help lists the commands', () => {
     const { code, stdout } = wgym('--help');
     expect(code).toBe(0);
@@ -24,7 +30,7 @@ describe('wgym CLI', () => {
     const lines = readFileSync(fixturePath('classic/cartpole'), 'utf8').trim().split('\n').slice(0, 2);
     const episode = JSON.parse(lines[1]);
     episode.steps[2].reward = 0.5;
-    const file = join(mkdtempSync(join(tmpdir(), 'wgym-cli-')), 'bad.jsonl');
+    const file = join(dir, 'bad.jsonl');
     writeFileSync(file, `${lines[0]}\n${JSON.stringify(episode)}\n`);
     const { code, stdout } = wgym('conformance', file, '--backend', 'cpu');
     expect(code).toBe(1);
@@ -46,7 +52,7 @@ describe('wgym CLI', () => {
   });
 
   it('profile times every kernel of a training iteration, in the shape the config asks for', () => {
-    const config = join(mkdtempSync(join(tmpdir(), 'wgym-cli-')), 'config.json');
+    const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ numMinibatches: 2 }));
     const { code, stdout } = wgym('profile', '--env', 'classic/cartpole', '--config', config, '--repetitions', '1', '--json');
     expect(code).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -32,6 +32,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function ready(page: Page, state: string): Promise<void> {

@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_ENV_ID, decodeSafetensors } from '../src/nn/safetensors.ts';
 import { wgym, wgymProcess } from './helpers/cli.ts';
 
@@ -23,6 +23,7 @@ describe('wgym train, eval and plot', () => {
     expect(result.code).toBe(0);
     summary = JSON.parse(result.stdout);
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('train writes metrics, the config and a checkpoint, and prints a JSON summary on stdout', () => {
     expect(summary).toMatchObject({ env: 'classic/cartpole', algo: 'ppo', seed: 1, steps: 2048, checkpoint: run, stopped: false });
