@@ -9,12 +9,15 @@ export interface PlotFlags {
   json?: boolean;
 }
 
+/** Says on stderr that lines of a run's metrics.jsonl were left out (a line cut short by a kill). */
+export function noteUnreadable(run: string, unreadable: number): void {
+  if (unreadable > 0) process.stderr.write(`note: left out ${unreadable} unreadable lines of ${join(run, METRICS_JSONL)}\n`);
+}
+
 /** Writes the runs' learning curves, overlaid, as one SVG (by default beside the first run's metrics). */
 export function plotCommand(runs: string[], flags: PlotFlags): number {
   const curves = runs.map(readCurve);
-  runs.forEach((run, k) => {
-    if (curves[k].unreadable > 0) process.stderr.write(`note: left out ${curves[k].unreadable} unreadable lines of ${join(run, METRICS_JSONL)}\n`);
-  });
+  runs.forEach((run, k) => noteUnreadable(run, curves[k].unreadable));
   const out = flags.out ?? join(runs[0], 'learning_curve.svg');
   writeFileSync(out, learningCurveSvg(curves, flags.title ?? curves.map((curve) => curve.label).join(' vs ')));
   process.stderr.write(`wrote ${out}\n`);

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { positiveInt } from './flags.ts';
-import { METRICS_JSONL } from '../train/metrics.ts';
+import { noteUnreadable } from './plot.ts';
 import { summarizeRun } from '../train/summary.ts';
 
 export interface SummaryFlags {
@@ -15,9 +14,7 @@ const fixed = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 export function summaryCommand(runs: string[], flags: SummaryFlags): number {
   const windowSteps = positiveInt('--window', flags.window);
   const summaries = runs.map((run) => summarizeRun(run, windowSteps));
-  runs.forEach((run, k) => {
-    if (summaries[k].unreadable > 0) process.stderr.write(`note: left out ${summaries[k].unreadable} unreadable lines of ${join(run, METRICS_JSONL)}\n`);
-  });
+  runs.forEach((run, k) => noteUnreadable(run, summaries[k].unreadable));
   if (flags.json) {
     console.log(JSON.stringify(summaries));
     return 0;

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors.ts';
 import { writeAtomically } from './checkpoint.ts';
 
 /** One line of metrics.jsonl (and a row of metrics.csv). */
@@ -53,6 +54,12 @@ export function readMetrics(dir: string): { records: MetricsRecord[]; unreadable
     unreadable++;
   }
   return { records, unreadable };
+}
+
+/** The metrics of a run directory a user named (plot, summary): readMetrics, refused with one line where there are none. */
+export function readRunMetrics(runDir: string): { records: MetricsRecord[]; unreadable: number } {
+  if (!existsSync(join(runDir, METRICS_JSONL))) throw new InputError(`no ${METRICS_JSONL} in ${runDir}: is it a run directory written by 'wgym train'?`);
+  return readMetrics(runDir);
 }
 
 /** What a resumed run found in its metrics files. */

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { METRICS_JSONL, readMetrics } from './metrics.ts';
+import { readRunMetrics } from './metrics.ts';
 
 export interface Curve {
   label: string;
@@ -12,8 +11,7 @@ export interface Curve {
 
 /** A run directory's learning curve: mean return over the latest 100 episodes against env steps. */
 export function readCurve(runDir: string): Curve {
-  if (!existsSync(join(runDir, METRICS_JSONL))) throw new InputError(`no ${METRICS_JSONL} in ${runDir}: is it a run directory written by 'wgym train'?`);
-  const { records, unreadable } = readMetrics(runDir);
+  const { records, unreadable } = readRunMetrics(runDir);
   const points = records.flatMap((record): [number, number][] => (typeof record.return_last100 === 'number' ? [[record.step, record.return_last100]] : []));
   return { label: basename(runDir), points, unreadable };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { METRICS_JSONL, readMetrics, type MetricsRecord } from './metrics.ts';
+import { METRICS_JSONL, readRunMetrics, type MetricsRecord } from './metrics.ts';
 
 /** What `wgym summary` reports of one run directory. */
 export interface RunSummary {
@@ -61,8 +61,7 @@ function describeSettings(saved: SavedConfig): string {
 
 /** A run directory's summary, from its metrics.jsonl and config.json. */
 export function summarizeRun(runDir: string, windowSteps: number): RunSummary {
-  if (!existsSync(join(runDir, METRICS_JSONL))) throw new InputError(`no ${METRICS_JSONL} in ${runDir}: is it a run directory written by 'wgym train'?`);
-  const { records, unreadable } = readMetrics(runDir);
+  const { records, unreadable } = readRunMetrics(runDir);
   const last = records.at(-1);
   if (!last) throw new InputError(`${join(runDir, METRICS_JSONL)} has no records yet`);
   let saved: SavedConfig = {};
