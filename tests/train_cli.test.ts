@@ -106,6 +106,7 @@ describe('wgym train, eval and plot', () => {
     // The default window, 1M steps, takes every record: (5 · 100 + 3 · 4 + 8) / 9.
     expect(table.stdout.split('\n')[1]).toMatch(/^synthetic\s+minatar\/breakout\s+ppo\s+7\s+4.0k\s+57.78 \(9\)/);
     expect(errorLines(wgym('summary', dir).stderr)).toEqual([`wgym: no metrics.jsonl in ${dir}: is it a run directory written by 'wgym train'?`]);
+    expect(errorLines(wgym('summary', synthetic, '--window', '0').stderr)).toEqual(["wgym: --window takes one positive integer, got '0'"]);
   });
 
   it('resume continues the run from its checkpoint, and its metrics where the checkpoint left them', () => {
