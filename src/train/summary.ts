@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { METRICS_JSONL, readRunMetrics, type MetricsRecord } from './metrics.ts';
+import { CONFIG_FILE } from './run.ts';
 
 /** What `wgym summary` reports of one run directory. */
 export interface RunSummary {
@@ -65,7 +66,7 @@ export function summarizeRun(runDir: string, windowSteps: number): RunSummary {
   const last = records.at(-1);
   if (!last) throw new InputError(`${join(runDir, METRICS_JSONL)} has no records yet`);
   let saved: SavedConfig = {};
-  const configPath = join(runDir, 'config.json');
+  const configPath = join(runDir, CONFIG_FILE);
   if (existsSync(configPath)) {
     try {
       saved = JSON.parse(readFileSync(configPath, 'utf8'));
