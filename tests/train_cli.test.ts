@@ -84,6 +84,26 @@ describe('wgym train, eval and plot', () => {
     const svg = readFileSync(out, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg).toContain('>again</text>');
+    expect(svg).not.toContain('stroke-dasharray');
+
+    const labelled = join(dir, 'labelled.svg');
+    expect(wgym('plot', run, join(dir, 'again'), '--out', labelled, '--label', 'first run, fresh', '--label', 'resumed', '--target', '1e3').code).toBe(0);
+    const marked = readFileSync(labelled, 'utf8');
+    expect(marked).toContain('>first run, fresh</text>');
+    expect(marked).toContain('>resumed</text>');
+    expect(marked).not.toContain('>again</text>');
+    expect(marked.match(/stroke-dasharray/g)).toHaveLength(1);
+    expect(marked).toContain('>target 1k</text>');
+    // The target lies above every curve here, so the y axis reaches up to it.
+    expect(marked).toContain('>1k</text>');
+
+    const wrongCount = wgym('plot', run, join(dir, 'again'), '--out', labelled, '--label', 'only one');
+    expect(wrongCount.code).toBe(2);
+    expect(errorLines(wrongCount.stderr)).toEqual(['wgym: --label is given once per run, in order: 2 runs, 1 labels']);
+    const badTarget = wgym('plot', run, '--out', labelled, '--target', 'high');
+    expect(badTarget.code).toBe(2);
+    expect(errorLines(badTarget.stderr)).toEqual(["wgym: --target takes a number, got 'high'"]);
   });
 
   it('summary averages the episodes of the last window of steps, weighting each record by its episodes', () => {

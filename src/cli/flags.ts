@@ -20,3 +20,9 @@ export function nonNegativeInt(flag: string, text: string): number {
   if (!Number.isInteger(value) || value < 0) throw new InputError(`${flag} takes a non-negative integer, got '${text}'`);
   return value;
 }
+
+export function finiteNumber(flag: string, text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value)) throw new InputError(`${flag} takes a number, got '${text}'`);
+  return value;
+}

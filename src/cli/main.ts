@@ -123,6 +123,8 @@ program
   .argument('<runs...>', 'run directories written by wgym train')
   .option('--out <file>', 'SVG file (default: <first run>/learning_curve.svg)')
   .option('--title <text>', 'chart title')
+  .option('--label <name>', "a run's name in the legend, once per run in order (default: the directories' names)", (name: string, names: string[] = []) => [...names, name])
+  .option('--target <return>', 'draw a dashed line at this return (a learning target)')
   .option('--json', 'print one JSON object describing the plot')
   .action((runs: string[], flags: PlotFlags) => {
     process.exitCode = plotCommand(runs, flags);

@@ -41,12 +41,12 @@ function formatTick(value: number): string {
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** An SVG line chart of the curves, overlaid, with axes, ticks and a legend. */
-export function learningCurveSvg(curves: readonly Curve[], title: string): string {
+/** An SVG line chart of the curves, overlaid, with axes, ticks, a legend and a dashed line at `target` if given. */
+export function learningCurveSvg(curves: readonly Curve[], title: string, target: number | null = null): string {
   const all = curves.flatMap((curve) => curve.points);
   if (all.length === 0) throw new InputError('nothing to plot: no finished episodes recorded in these runs yet');
   const xMax = Math.max(...all.map(([x]) => x));
-  const yValues = all.map(([, y]) => y);
+  const yValues = [...all.map(([, y]) => y), ...(target === null ? [] : [target])];
   const yLo = Math.min(0, ...yValues);
   const yHi = Math.max(...yValues) * 1.05 || 1;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
@@ -69,11 +69,20 @@ export function learningCurveSvg(curves: readonly Curve[], title: string): strin
   parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="black"/>`);
   parts.push(`<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 10}" text-anchor="middle">env steps</text>`);
   parts.push(`<text transform="translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">mean return, last 100 episodes</text>`);
+  if (target !== null) {
+    parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${sy(target)}" y2="${sy(target)}" stroke="#555" stroke-dasharray="6 4"/>`);
+    parts.push(`<text x="${WIDTH - MARGIN.right - 4}" y="${sy(target) - 4}" text-anchor="end" fill="#555">target ${formatTick(target)}</text>`);
+  }
+  const color = (k: number) => COLORS[k % COLORS.length];
   curves.forEach((curve, k) => {
-    const color = COLORS[k % COLORS.length];
     const path = curve.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${path}"/>`);
-    parts.push(`<rect x="${MARGIN.left + 10}" y="${MARGIN.top + 10 + 16 * k}" width="12" height="3" fill="${color}"/>`);
+    parts.push(`<polyline fill="none" stroke="${color(k)}" stroke-width="1.5" points="${path}"/>`);
+  });
+  // The legend over the curves, on a pale box sized for its longest label (at most about 7.5 px a character).
+  const legendWidth = 30 + 7.5 * Math.max(...curves.map((curve) => curve.label.length));
+  parts.push(`<rect x="${MARGIN.left + 4}" y="${MARGIN.top + 4}" width="${legendWidth}" height="${16 * curves.length + 6}" fill="white" fill-opacity="0.85"/>`);
+  curves.forEach((curve, k) => {
+    parts.push(`<rect x="${MARGIN.left + 10}" y="${MARGIN.top + 10 + 16 * k}" width="12" height="3" fill="${color(k)}"/>`);
     parts.push(`<text x="${MARGIN.left + 28}" y="${MARGIN.top + 15 + 16 * k}">${escape(curve.label)}</text>`);
   });
   parts.push('</svg>');
