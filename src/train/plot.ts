@@ -46,9 +46,12 @@ export function learningCurveSvg(curves: readonly Curve[], title: string, target
   const all = curves.flatMap((curve) => curve.points);
   if (all.length === 0) throw new InputError('nothing to plot: no finished episodes recorded in these runs yet');
   const xMax = Math.max(...all.map(([x]) => x));
+  // From 0 or below, to 0 or above (returns may be all negative, as Acrobot's), with a margin at the
+  // top, and room above a target for the legend.
   const yValues = [...all.map(([, y]) => y), ...(target === null ? [] : [target])];
   const yLo = Math.min(0, ...yValues);
-  const yHi = Math.max(...yValues) * 1.05 || 1;
+  const span = Math.max(0, ...yValues) - yLo || 1;
+  const yHi = Math.max(yLo + span * 1.05, target === null ? -Infinity : target + span * 0.25);
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const sx = (x: number) => MARGIN.left + (x / (xMax || 1)) * plotWidth;
