@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOFTWARE_DRIVER_PACKAGES = ['chromium', 'libvulkan1'];
+// Mesa's EGL, GLES and llvmpipe too, for the test that wgym refuses llvmpipe (tests/loop_limit.test.ts).
+const SOFTWARE_DRIVER_PACKAGES = ['chromium', 'libvulkan1', 'libegl1', 'libegl-mesa0', 'libgles2', 'libgl1-mesa-dri'];
 const INSTALL_COMMAND = `apt-get update && apt-get install -y ${SOFTWARE_DRIVER_PACKAGES.join(' ')}`;
 
 function run(command, args, options = {}) {

@@ -4,7 +4,7 @@ import { measureCpu, measureGpu } from '../bench/env-steps.ts';
 import type { Timing } from '../bench/timing.ts';
 import { InputError } from '../errors.ts';
 import { positiveInt, positiveInts } from './flags.ts';
-import { openGpu, type GpuFlags } from './gpu-options.ts';
+import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
 
 export interface BenchFlags extends GpuFlags {
   env: string;
@@ -39,7 +39,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const repetitions = positiveInt('--repetitions', flags.repetitions);
   const useGpu = flags.backend !== 'cpu';
   const useCpu = flags.backend !== 'gpu';
-  const ctx = useGpu ? await openGpu(flags) : undefined;
+  const ctx = useGpu ? await openGpuForLongKernels(flags) : undefined;
 
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'bench {bar} {value}/{total} {task}', stream: process.stderr }) : undefined;
   bar?.start(envs.length * sizes.length, 0, { task: '' });

@@ -1,6 +1,6 @@
 import { evaluate } from '../train/evaluate.ts';
 import { nonNegativeInt, positiveInt } from './flags.ts';
-import { openGpu, type GpuFlags } from './gpu-options.ts';
+import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
 
 export interface EvalFlags extends GpuFlags {
   checkpoint: string;
@@ -16,7 +16,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const episodes = positiveInt('--episodes', flags.episodes);
   const numEnvs = positiveInt('--envs', flags.envs);
   const seed = nonNegativeInt('--seed', flags.seed);
-  const gpu = await openGpu(flags);
+  const gpu = await openGpuForLongKernels(flags);
   try {
     const result = await evaluate(gpu, { checkpoint: flags.checkpoint, envId: flags.env, episodes, numEnvs, greedy: flags.greedy ?? false, seed });
     const policy = flags.greedy ? 'greedy' : 'sampled';

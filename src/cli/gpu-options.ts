@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { requireFullLoops } from '../gpu/loop-limit.ts';
 import { requestNodeGpu } from '../gpu/node.ts';
 
 export interface GpuFlags {
@@ -19,4 +20,16 @@ export function withGpuOptions(command: Command): Command {
 
 export function openGpu(flags: GpuFlags) {
   return requestNodeGpu({ adapter: flags.adapter, backend: flags.dawnBackend, compatibility: flags.compat, robustness: !flags.disableRobustness });
+}
+
+/** openGpu for the commands whose kernels loop long (train, eval, profile, bench): refuses an adapter that cuts loops short. */
+export async function openGpuForLongKernels(flags: GpuFlags) {
+  const gpu = await openGpu(flags);
+  try {
+    await requireFullLoops(gpu);
+  } catch (error) {
+    gpu.device.destroy();
+    throw error;
+  }
+  return gpu;
 }

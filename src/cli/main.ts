@@ -10,6 +10,7 @@ import { summaryCommand, type SummaryFlags } from './summary.ts';
 import { profileCommand, type ProfileFlags } from './profile.ts';
 import { trainCommand, type TrainFlags } from './train.ts';
 import { openGpu, withGpuOptions, type GpuFlags } from './gpu-options.ts';
+import { loopIterationLimit } from '../gpu/loop-limit.ts';
 
 const program = new Command('wgym')
   .description('GPU-accelerated game-agent simulator on WebGPU')
@@ -40,6 +41,8 @@ withGpuOptions(program.command('info').description('show the WebGPU adapter wgym
   console.log(`adapter: ${ctx.adapterName}`);
   console.log(`timestamp queries: ${ctx.hasTimestamps ? 'yes' : 'no'}`);
   console.log(`max storage buffer binding: ${ctx.device.limits.maxStorageBufferBindingSize} bytes`);
+  const loopLimit = await loopIterationLimit(ctx);
+  console.log(`loop iterations per invocation: ${loopLimit === undefined ? 'no limit found' : `${loopLimit} at most (too few for training and bench)`}`);
   ctx.device.destroy();
 });
 

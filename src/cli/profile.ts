@@ -3,7 +3,7 @@ import { resolveConfig, type AlgoName } from '../algos/index.ts';
 import { profileTraining } from '../bench/train-phases.ts';
 import { createTrainer } from '../train/run.ts';
 import { positiveInt } from './flags.ts';
-import { openGpu, type GpuFlags } from './gpu-options.ts';
+import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
 import { readConfigFile } from './train.ts';
 
 export interface ProfileFlags extends GpuFlags {
@@ -21,7 +21,7 @@ export async function profileCommand(flags: ProfileFlags): Promise<number> {
   if (flags.envs !== undefined) overrides.numEnvs = positiveInt('--envs', flags.envs);
   const config = resolveConfig(flags.algo, flags.env, overrides);
   const repetitions = positiveInt('--repetitions', flags.repetitions);
-  const gpu = await openGpu(flags);
+  const gpu = await openGpuForLongKernels(flags);
   try {
     const trainer = createTrainer(gpu, flags.algo, flags.env, config, 1);
     const profile = await profileTraining(gpu, trainer, repetitions);

@@ -8,7 +8,7 @@ import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.ts';
 import type { MetricsRecord } from '../train/metrics.ts';
 import { train, trainingIterations } from '../train/run.ts';
 import { nonNegativeInt, positiveInt } from './flags.ts';
-import { openGpu, type GpuFlags } from './gpu-options.ts';
+import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
 
 export interface TrainFlags extends GpuFlags {
   env?: string;
@@ -77,7 +77,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   }
   const checkpointEvery = nonNegativeInt('--checkpoint-every', flags.checkpointEvery);
 
-  const gpu = await openGpu(flags);
+  const gpu = await openGpuForLongKernels(flags);
   const log = (text: string) => process.stderr.write(`${text}\n`);
   log(`wgym train: ${envId}, ${algo}, ${config.numEnvs} envs × ${config.numSteps} steps, ${config.totalSteps} steps, seed ${seed}, on ${gpu.adapterName}; run directory ${outDir}`);
   if (resume && config.annealLr && config.totalSteps !== resume.config.totalSteps) {

@@ -21,7 +21,9 @@ export function describeAdapter(info: GPUAdapterInfo): string {
 
 /**
  * Creates the device with only what wgym uses: the adapter's buffer-size limits (large
- * vectorized envs need them) and timestamp queries when offered. Device loss is reported once,
+ * vectorized envs need them), its compute limits (a compatibility-mode device's defaults, such as
+ * 128 invocations per workgroup, are below what the training kernels use) and timestamp queries
+ * when offered. Device loss is reported once,
  * loudly, through onLost; the default writes it to the console.
  */
 export async function openDevice(
@@ -35,6 +37,10 @@ export async function openDevice(
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
+      maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
     },
   });
   device.lost.then((info) => {

@@ -87,6 +87,11 @@ export async function requestNodeGpu(options: NodeGpuOptions = {}): Promise<GpuC
     mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
     process.env.XDG_RUNTIME_DIR = runtimeDir;
   }
+  // Dawn's OpenGL backends find Mesa through EGL, which without a display must be told to go surfaceless.
+  const openGl = options.backend === 'opengles' || options.backend === 'opengl';
+  if (openGl && !process.env.EGL_PLATFORM && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    process.env.EGL_PLATFORM = 'surfaceless';
+  }
   const dawn = await loadDawn();
   Object.assign(globalThis, dawn.globals);
   const flags = dawnFlags(options);

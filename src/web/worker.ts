@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import { getEnv } from '../../envs/index.ts';
 import { openDevice, type GpuContext } from '../gpu/context.ts';
+import { requireFullLoops } from '../gpu/loop-limit.ts';
 import { bundledShaderLibrary } from '../gpu/shaders-web.ts';
 import { createVecEnv } from '../vecenv/index.ts';
 import type { GpuVecEnv } from '../vecenv/gpu.ts';
@@ -55,7 +56,10 @@ class GpuOwner implements WorkerApi {
     if (!adapter) return { ok: false, missing: 'adapter', detail: 'navigator.gpu.requestAdapter() returned no adapter' };
     try {
       this.ctx = await openDevice(adapter, bundledShaderLibrary, (message) => this.deviceLost(message));
+      await requireFullLoops(this.ctx);
     } catch (error) {
+      this.ctx?.device.destroy();
+      this.ctx = undefined;
       return { ok: false, missing: 'device', detail: String(error) };
     }
     this.ctx.device.addEventListener('uncapturederror', (event) => {
