@@ -9,16 +9,20 @@ import { testGpu } from './helpers/gpu.ts';
 
 const MESA_HELP = "needs Mesa's EGL and llvmpipe (as root: apt-get install -y libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)";
 
+// Mesa llvmpipe through Dawn's OpenGL ES backend: the adapter that cut the training kernels short.
+function openLlvmpipe() {
+  return requestNodeGpu({ backend: 'opengles', compatibility: true }).catch((error: Error) => {
+    throw new Error(`this test ${MESA_HELP}: ${error.message}`);
+  });
+}
+
 describe('loop iteration limit', () => {
   it('finds none on the test adapter, which runs every iteration', async () => {
     expect(await loopIterationLimit(await testGpu())).toBeUndefined();
   });
 
-  // Mesa llvmpipe through Dawn's OpenGL ES backend: the adapter that cut the training kernels short.
   it("finds Mesa llvmpipe's 65,535 through Dawn's OpenGL ES backend", async () => {
-    const gl = await requestNodeGpu({ backend: 'opengles', compatibility: true }).catch((error: Error) => {
-      throw new Error(`this test ${MESA_HELP}: ${error.message}`);
-    });
+    const gl = await openLlvmpipe();
     try {
       expect(gl.adapterName).toContain('Mesa');
       expect(await loopIterationLimit(gl)).toBe(65535);
@@ -28,9 +32,7 @@ describe('loop iteration limit', () => {
   });
 
   it("opens that compatibility-mode adapter's device with its compute limits, not compat's lower defaults", async () => {
-    const gl = await requestNodeGpu({ backend: 'opengles', compatibility: true }).catch((error: Error) => {
-      throw new Error(`this test ${MESA_HELP}: ${error.message}`);
-    });
+    const gl = await openLlvmpipe();
     try {
       expect(gl.device.limits.maxComputeWorkgroupSizeX).toBeGreaterThanOrEqual(256);
       expect(gl.device.limits.maxComputeInvocationsPerWorkgroup).toBeGreaterThanOrEqual(256);
