@@ -23,8 +23,8 @@ export function describeAdapter(info: GPUAdapterInfo): string {
  * Creates the device with only what wgym uses: the adapter's buffer-size limits (large
  * vectorized envs need them), its compute limits (a compatibility-mode device's defaults, such as
  * 128 invocations per workgroup, are below what the training kernels use) and timestamp queries
- * when offered. Device loss is reported once,
- * loudly, through onLost; the default writes it to the console.
+ * when offered. Device loss is reported once, loudly, through onLost; the default writes it to the
+ * console.
  */
 export async function openDevice(
   adapter: GPUAdapter,
