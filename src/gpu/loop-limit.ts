@@ -2,7 +2,7 @@ import { readBuffer } from './buffers.ts';
 import { GpuUnavailableError, type GpuContext } from './context.ts';
 import { computePipeline } from './pipelines.ts';
 
-/** Past Mesa llvmpipe's 65,535; a limit above this would go unnoticed (none is known), and the probe stays under a millisecond on SwiftShader. */
+/** Past Mesa llvmpipe's 65,535; a limit above this would go unnoticed (none is known). */
 export const PROBE_ITERATIONS = 1 << 17;
 
 /**
