@@ -1,4 +1,4 @@
-import { readBuffer } from './buffers.ts';
+import { createStorageBuffer, readBuffer } from './buffers.ts';
 import { GpuUnavailableError, type GpuContext } from './context.ts';
 import { computePipeline } from './pipelines.ts';
 
@@ -11,14 +11,8 @@ export const PROBE_ITERATIONS = 1 << 17;
  */
 export async function loopIterationLimit(gpu: GpuContext): Promise<number | undefined> {
   const { device } = gpu;
-  const probe = device.createBuffer({
-    label: 'loop limit probe',
-    size: 8,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-    mappedAtCreation: true,
-  });
-  new Uint32Array(probe.getMappedRange()).set([0, 1]);
-  probe.unmap();
+  const probe = createStorageBuffer(device, 'loop limit probe', 8);
+  device.queue.writeBuffer(probe, 0, new Uint32Array([0, 1]));
   const pipeline = computePipeline(device, {
     label: 'loop limit probe',
     code: gpu.shaders.read('shaders/probe/loop_limit.wgsl'),
