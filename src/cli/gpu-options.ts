@@ -26,7 +26,7 @@ export function openGpu(flags: GpuFlags) {
 export async function openGpuForLongKernels(flags: GpuFlags) {
   const gpu = await openGpu(flags);
   try {
-    await requireFullLoops(gpu);
+    await requireFullLoops(gpu, 'use SwiftShader instead (the default without a GPU: apt-get install -y chromium libvulkan1) or a GPU');
   } catch (error) {
     gpu.device.destroy();
     throw error;

@@ -35,13 +35,13 @@ export async function loopIterationLimit(gpu: GpuContext): Promise<number | unde
 /**
  * Refuses an adapter that cuts long loops short: wgym's fused kernels (a rollout runs every env's
  * network and game for 128 steps in one invocation) would return wrong results without an error.
+ * `remedy` ends the message: what the user of this host can do instead.
  */
-export async function requireFullLoops(gpu: GpuContext): Promise<void> {
+export async function requireFullLoops(gpu: GpuContext, remedy: string): Promise<void> {
   const limit = await loopIterationLimit(gpu);
   if (limit === undefined) return;
   throw new GpuUnavailableError(
     `wgym: the adapter ${gpu.adapterName} ends every shader invocation after ${limit.toLocaleString('en-US')} loop iterations ` +
-      "(Mesa llvmpipe's fixed limit), which would silently cut wgym's training and benchmark kernels short; " +
-      'use SwiftShader instead (the default without a GPU: apt-get install -y chromium libvulkan1) or a GPU',
+      `(Mesa llvmpipe's fixed limit), which would silently cut wgym's training and benchmark kernels short; ${remedy}`,
   );
 }

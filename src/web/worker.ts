@@ -56,7 +56,7 @@ class GpuOwner implements WorkerApi {
     if (!adapter) return { ok: false, missing: 'adapter', detail: 'navigator.gpu.requestAdapter() returned no adapter' };
     try {
       this.ctx = await openDevice(adapter, bundledShaderLibrary, (message) => this.deviceLost(message));
-      await requireFullLoops(this.ctx);
+      await requireFullLoops(this.ctx, "open the page in a browser whose WebGPU runs on a GPU, or on SwiftShader (Chrome's software adapter)");
     } catch (error) {
       this.ctx?.device.destroy();
       this.ctx = undefined;
