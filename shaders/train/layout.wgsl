@@ -25,6 +25,10 @@
 //                                      packed-bits observation, a bit per quad of the minibatch's
 //                                      samples (four rows), set where one of them has one of those
 //                                      inputs set (see update.wgsl)
+//   RO_LIVE_INPUTS quads × ACT_STRIDE   for each quad of the minibatch and each ReLU stage, at the
+//                                      stage's output_at: the count, then the output elements (the
+//                                      padding's 1 included) nonzero in one of the quad's four samples
+//                                      (see quad_record_live in network.wgsl)
 
 override ROLLOUT_STEPS: u32;
 override ROLLOUT_ENVS: u32;
@@ -44,6 +48,7 @@ override RO_ROW_STATS: u32;
 override RO_LOG_STD_DZ: u32;
 override RO_LOSS_STATS: u32;
 override RO_INPUT_QUADS: u32;
+override RO_LIVE_INPUTS: u32;
 
 const ROW_STATS: u32 = 5u;
 

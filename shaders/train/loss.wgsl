@@ -126,8 +126,9 @@ fn sample_gradients(
   let quad = (RO_SCRATCH + q * 4u * ACT_STRIDE) / 4u;
   let dz = (RO_DZ + q * 4u * ACT_STRIDE) / 4u;
   // parameter_gradients reads the input from the scratch, even where the forward pass reads the words.
+  let live = RO_LIVE_INPUTS + q * ACT_STRIDE;
   quad_load_input(quad, words_at);
-  quad_forward(quad, words_at);
+  quad_forward(quad, words_at, live);
   let action = vec4(load_w(RO_ACTIONS + k.x), load_w(RO_ACTIONS + k.y), load_w(RO_ACTIONS + k.z), load_w(RO_ACTIONS + k.w));
   var log_prob = vec4(0.0);
   var entropy = vec4(0.0);
@@ -234,5 +235,5 @@ fn sample_gradients(
   if (HAS_VALUE) {
     store4(dz + VALUE_AT, d_value);
   }
-  quad_backward(quad, dz);
+  quad_backward(quad, dz, live);
 }

@@ -353,12 +353,45 @@ fn quad_sparse_input_layer(st: Stage, words_at: vec4<u32>, o4: u32) -> array<mat
   return array(y0, y1, y2, y3);
 }
 
-fn quad_forward(quad: u32, words_at: vec4<u32>) {
+// --- The live inputs of a quad: after a ReLU stage, most of a sample's outputs are 0 (79% of the
+// MinAtar CNN's conv outputs on Breakout), and an input that is 0 in all four samples of a quad adds
+// nothing to the next stage's outputs and takes no gradient back (ReLU′ = 0). The forward pass lists
+// the others, and the dense stages reading the ReLU stage go through the list: the same sums in the
+// same order, fewer terms. On SwiftShader every load at a computed index is a per-lane gather
+// whether or not the lanes agree, so following a list costs no more per term than the dense loop. ---
+
+// Where the list of stage st's live outputs starts, in words: its count, then the elements.
+fn live_list(live: u32, st: Stage) -> u32 {
+  return live + st.output_at;
+}
+
+fn reads_live_list(st: Stage) -> bool {
+  return st.input_stage >= 0 && stage(u32(st.input_stage)).activation == ACT_RELU;
+}
+
+// Lists the elements of stage st's output (its padding's 1 included) nonzero in one of the quad's rows.
+fn quad_record_live(quad: u32, live: u32, st: Stage) {
+  let at = live_list(live, st);
+  var count = 0u;
+  for (var j = 0u; j <= output_width(st); j++) {
+    if (any(load4(quad + st.output_at + j) != vec4(0.0))) {
+      store_w(at + 1u + count, j);
+      count++;
+    }
+  }
+  store_w(at, count);
+}
+
+// live: this quad's area of RO_LIVE_INPUTS, which the forward pass fills for quad_backward.
+fn quad_forward(quad: u32, words_at: vec4<u32>, live: u32) {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
     if (st.kind == STAGE_CONV) {
       for (var lane = 0u; lane < 4u; lane++) {
         conv_forward(st, words_at[lane], 4u * (quad + st.output_at) + lane, 4u);
+      }
+      if (st.activation == ACT_RELU) {
+        quad_record_live(quad, live, st);
       }
       continue;
     }
@@ -376,14 +409,18 @@ fn quad_forward(quad: u32, words_at: vec4<u32>) {
         store4(at + 3u, activate(y[k][3], st.activation));
       }
     }
+    // Inputs j = 0 … inputs (the 1 that picks up the bias), or the live ones.
+    let listed = reads_live_list(st);
+    let list = live + st.input_at;
+    let terms = select(st.inputs + 1u, load_w(list), listed);
     // Eight outputs at a time: each load of x serves 32 multiply-adds. A lone last block of four
     // is computed twice and stored once.
     for (var o4 = 0u; o4 < select(output_blocks, 0u, sparse); o4 += 2u) {
       let pair = o4 + 1u < output_blocks;
       let p4 = select(o4, o4 + 1u, pair);
       var a = array<vec4<f32>, 8>();
-      // Through j = inputs, the 1 that picks up the bias.
-      for (var j = 0u; j <= st.inputs; j++) {
+      for (var t = 0u; t < terms; t++) {
+        let j = select(t, load_w(list + 1u + t), listed);
         let x = load4(x_at + j);
         let w = weights[st.forward + j * output_blocks + o4];
         let v = weights[st.forward + j * output_blocks + p4];
@@ -411,6 +448,9 @@ fn quad_forward(quad: u32, words_at: vec4<u32>) {
     for (var k = st.outputs; k < padded_width(st.outputs); k++) {
       store4(y_at + k, vec4(select(0.0, 1.0, k == st.outputs)));
     }
+    if (st.activation == ACT_RELU) {
+      quad_record_live(quad, live, st);
+    }
   }
 }
 
@@ -436,10 +476,49 @@ fn quad_entropy(quad: u32, log_norm: vec4<f32>) -> vec4<f32> {
   return h;
 }
 
+// Adds Wᵀ dz into the dz of the live inputs of st (reads_live_list), eight at a time: for each
+// output o one load of dz and eight of W from the forward pass's [W | b]ᵀ. The sums are those of
+// the dense loop below, term for term; the inputs left out keep the 0 that ReLU′ makes of them anyway.
+fn quad_backward_live(st: Stage, dz: u32, live: u32) {
+  let list = live + st.input_at;
+  let count = load_w(list);
+  let output_blocks = blocks_of(st.outputs);
+  for (var t = 0u; t < count; t += 8u) {
+    // The list's last entry is the padding's 1 (the bias), whose dz is not wanted: each list
+    // ends with it, so the entries past the end repeat it and none of them is stored.
+    var rows = array<u32, 8>();
+    var js = array<u32, 8>();
+    for (var k = 0u; k < 8u; k++) {
+      js[k] = load_w(list + 1u + min(t + k, count - 1u));
+      rows[k] = st.forward + js[k] * output_blocks;
+    }
+    var a = array<vec4<f32>, 8>();
+    for (var o = 0u; o < st.outputs; o++) {
+      let d = load4(dz + st.output_at + o);
+      let o4 = o / 4u;
+      let lane = o % 4u;
+      a[0] += weights[rows[0] + o4][lane] * d;
+      a[1] += weights[rows[1] + o4][lane] * d;
+      a[2] += weights[rows[2] + o4][lane] * d;
+      a[3] += weights[rows[3] + o4][lane] * d;
+      a[4] += weights[rows[4] + o4][lane] * d;
+      a[5] += weights[rows[5] + o4][lane] * d;
+      a[6] += weights[rows[6] + o4][lane] * d;
+      a[7] += weights[rows[7] + o4][lane] * d;
+    }
+    for (var k = 0u; k < 8u; k++) {
+      if (js[k] < st.inputs) {
+        let x = dz + st.input_at + js[k];
+        store4(x, load4(x) + a[k]);
+      }
+    }
+  }
+}
+
 // Each stage's dz from the dz of the outputs (logits and value) already in the quad's dz area:
 // stages in reverse (consumers before the stage they read), finishing each stage's dz with act′,
-// then adding Wᵀ dz into the dz of the stage it reads.
-fn quad_backward(quad: u32, dz: u32) {
+// then adding Wᵀ dz into the dz of the stage it reads (live: as quad_forward's).
+fn quad_backward(quad: u32, dz: u32, live: u32) {
   for (var s = NUM_STAGES; s > 0u; s--) {
     let st = stage(s - 1u);
     if (st.activation != ACT_NONE) {
@@ -447,7 +526,9 @@ fn quad_backward(quad: u32, dz: u32) {
         store4(dz + st.output_at + o, load4(dz + st.output_at + o) * activation_slope(load4(quad + st.output_at + o), st.activation));
       }
     }
-    if (st.input_stage >= 0) {
+    if (reads_live_list(st)) {
+      quad_backward_live(st, dz, live);
+    } else if (st.input_stage >= 0) {
       let input_blocks = blocks_of(st.inputs);
       // Eight inputs at a time, as the forward pass's outputs.
       for (var j4 = 0u; j4 < input_blocks; j4 += 2u) {

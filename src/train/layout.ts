@@ -24,7 +24,8 @@ export type TrainSection =
   | 'RO_ROW_STATS'
   | 'RO_LOG_STD_DZ'
   | 'RO_LOSS_STATS'
-  | 'RO_INPUT_QUADS';
+  | 'RO_INPUT_QUADS'
+  | 'RO_LIVE_INPUTS';
 
 export function trainLayout(dims: { steps: number; envs: number; obsWords: number; actStride: number; minibatchRows: number; inputSize: number }): TrainLayout {
   const rows = dims.steps * dims.envs;
@@ -49,6 +50,8 @@ export function trainLayout(dims: { steps: number; envs: number; obsWords: numbe
     ['RO_LOSS_STATS', ROW_STATS],
     // A bit per quad of the minibatch for each block of 8 inputs (the padded observation's).
     ['RO_INPUT_QUADS', Math.ceil((dims.inputSize + 4) / 8) * Math.ceil(quadRows / 4 / 32)],
+    // Each quad's lists of the ReLU outputs that are nonzero in one of its samples: a row's worth of words.
+    ['RO_LIVE_INPUTS', (quadRows / 4) * dims.actStride],
   ];
   const sections = {} as Record<TrainSection, number>;
   let words = 0;
