@@ -25,10 +25,10 @@
 //                                      packed-bits observation, a bit per quad of the minibatch's
 //                                      samples (four rows), set where one of them has one of those
 //                                      inputs set (see update.wgsl)
-//   RO_LIVE_INPUTS quads × ACT_STRIDE   for each quad of the minibatch and each ReLU stage, at the
-//                                      stage's output_at: the count, then the output elements (the
-//                                      padding's 1 included) nonzero in one of the quad's four samples
-//                                      (see quad_record_live in network.wgsl)
+//   RO_LIVE_INPUTS max(E, quads) × ACT_STRIDE  for each env of the rollout or quad of the minibatch,
+//                                      and each ReLU stage, at the stage's output_at: the count, then
+//                                      the output vec4s (row) or elements (quad) with a nonzero, the
+//                                      padding's 1 included (row_record_live, quad_record_live in network.wgsl)
 
 override ROLLOUT_STEPS: u32;
 override ROLLOUT_ENVS: u32;

@@ -178,11 +178,29 @@ fn row_load_input(row4: u32, words_at: u32) {
   }
 }
 
-fn row_forward(row4: u32, words_at: u32) {
+// Lists the vec4s of stage st's output (the one with the padding's 1 included) that hold a nonzero,
+// as quad_record_live does elements; a dense stage reading them goes through these alone.
+fn row_record_live(row4: u32, live: u32, st: Stage) {
+  let at = live_list(live, st);
+  var count = 0u;
+  for (var j4 = 0u; j4 < padded_width(output_width(st)) / 4u; j4++) {
+    if (any(load4(row4 + st.output_at / 4u + j4) != vec4(0.0))) {
+      store_w(at + 1u + count, j4);
+      count++;
+    }
+  }
+  store_w(at, count);
+}
+
+// live: the row's area of RO_LIVE_INPUTS.
+fn row_forward(row4: u32, words_at: u32, live: u32) {
   for (var s = 0u; s < NUM_STAGES; s++) {
     let st = stage(s);
     if (st.kind == STAGE_CONV) {
       conv_forward(st, words_at, 4u * row4 + st.output_at, 1u);
+      if (st.activation == ACT_RELU) {
+        row_record_live(row4, live, st);
+      }
       continue;
     }
     let output_blocks = blocks_of(st.outputs);
@@ -196,9 +214,14 @@ fn row_forward(row4: u32, words_at: u32) {
         store4(y_at + o4 + k, activate(y[k], st.activation));
       }
     }
+    // The input's vec4s, or those with a nonzero (a vec4 of zeros adds exact zeros).
+    let listed = reads_live_list(st);
+    let list = live + st.input_at;
+    let terms = select(padded_width(st.inputs) / 4u, load_w(list), listed);
     for (var o4 = 0u; o4 < select(output_blocks, 0u, sparse); o4++) {
       var acc = vec4(0.0);
-      for (var j4 = 0u; j4 < padded_width(st.inputs) / 4u; j4++) {
+      for (var t = 0u; t < terms; t++) {
+        let j4 = select(t, load_w(list + 1u + t), listed);
         let x = load4(x_at + j4);
         let w = st.forward + 4u * j4 * output_blocks + o4;
         acc += weights[w] * x.x + weights[w + output_blocks] * x.y + weights[w + 2u * output_blocks] * x.z + weights[w + 3u * output_blocks] * x.w;
@@ -210,6 +233,9 @@ fn row_forward(row4: u32, words_at: u32) {
       store4(y_at + output_blocks, vec4(1.0, 0.0, 0.0, 0.0));
     } else {
       store_f(4u * row4 + st.output_at + st.outputs, 1.0);
+    }
+    if (st.activation == ACT_RELU) {
+      row_record_live(row4, live, st);
     }
   }
 }

@@ -23,10 +23,10 @@ fn copy_observation(i: u32, final_obs: bool, words_at: u32) {
   }
 }
 
-// The value of the observation whose words are at words_at, using the row's scratch.
-fn value_of(row_at: u32, words_at: u32) -> f32 {
+// The value of the observation whose words are at words_at, using the row's scratch and live lists.
+fn value_of(row_at: u32, words_at: u32, live: u32) -> f32 {
   row_load_input(row_at / 4u, words_at);
-  row_forward(row_at / 4u, words_at);
+  row_forward(row_at / 4u, words_at, live);
   return row_value(row_at);
 }
 
@@ -38,6 +38,7 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     return;
   }
   let row_at = RO_SCRATCH + i * ACT_STRIDE;
+  let live = RO_LIVE_INPUTS + i * ACT_STRIDE;
   let final_at = RO_FINAL_WORDS + i * OBS_WORDS_IN;
   var s = env_load(i);
   var ep = episode_buf[i];
@@ -46,7 +47,7 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     let words_at = RO_OBS + k * OBS_WORDS_IN;
     copy_observation(i, false, words_at);
     row_load_input(row_at / 4u, words_at);
-    row_forward(row_at / 4u, words_at);
+    row_forward(row_at / 4u, words_at, live);
     var rng = rng_new(params.seed, STREAM_POLICY, i, ep.t + 1u);
     // The action as stored (choice index or f32 bits) and as the env gets it.
     var action: u32;
@@ -83,13 +84,13 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     let done = done_buf[i];
     if (BOOTSTRAP_TRUNCATION && HAS_VALUE && done == DONE_TRUNCATED) {
       copy_observation(i, true, final_at);
-      reward += GAMMA * value_of(row_at, final_at);
+      reward += GAMMA * value_of(row_at, final_at, live);
     }
     store_f(RO_REWARDS + k, reward);
     store_w(RO_DONES + k, done);
   }
   copy_observation(i, false, final_at);
-  store_f(RO_LAST_VALUES + i, value_of(row_at, final_at));
+  store_f(RO_LAST_VALUES + i, value_of(row_at, final_at, live));
   env_store(i, s);
   episode_buf[i] = ep;
 }

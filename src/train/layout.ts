@@ -50,8 +50,9 @@ export function trainLayout(dims: { steps: number; envs: number; obsWords: numbe
     ['RO_LOSS_STATS', ROW_STATS],
     // A bit per quad of the minibatch for each block of 8 inputs (the padded observation's).
     ['RO_INPUT_QUADS', Math.ceil((dims.inputSize + 4) / 8) * Math.ceil(quadRows / 4 / 32)],
-    // Each quad's lists of the ReLU outputs that are nonzero in one of its samples: a row's worth of words.
-    ['RO_LIVE_INPUTS', (quadRows / 4) * dims.actStride],
+    // The lists of a ReLU stage's live outputs (network.wgsl): a row's worth of words for each of the
+    // rollout's envs, or for each of the update's quads.
+    ['RO_LIVE_INPUTS', Math.max(dims.envs, quadRows / 4) * dims.actStride],
   ];
   const sections = {} as Record<TrainSection, number>;
   let words = 0;
