@@ -71,9 +71,27 @@ describe('wgym CLI', () => {
     expect(profile.steps_per_s).toBeCloseTo(profile.steps_per_iteration / (profile.iteration_ms / 1e3), 3);
   });
 
+  it("profile --checkpoint times a run as it has trained, with the run's own env and config", () => {
+    const config = join(dir, 'small.json');
+    writeFileSync(config, JSON.stringify({ numMinibatches: 2 }));
+    const run = join(dir, 'profiled-run');
+    expect(wgym('train', '--env', 'classic/cartpole', '--envs', '8', '--config', config, '--total-steps', '2048', '--out', run, '--json').code).toBe(0);
+    const { code, stdout } = wgym('profile', '--checkpoint', run, '--repetitions', '1', '--json');
+    expect(code).toBe(0);
+    const profile = JSON.parse(stdout);
+    expect(profile.env).toBe('classic/cartpole');
+    expect(profile.algo).toBe('ppo');
+    expect(profile.checkpoint_step).toBe(2048);
+    // The run's 8 envs and 2 minibatches, not the preset's 4 and 4.
+    expect(profile.steps_per_iteration).toBe(8 * 128);
+    expect(profile.dispatches_per_iteration).toBe(2 + 5 * 4 * 2);
+  });
+
   it.each([
     [['profile', '--env', 'atari/pong'], /^wgym: unknown env id 'atari\/pong'; valid ids: /],
-    [['profile'], /error: required option '--env <id>' not specified/],
+    [['profile'], /^wgym: profile needs --env <id>, or --checkpoint <run dir>/],
+    [['profile', '--checkpoint', '/nonexistent', '--env', 'classic/cartpole', '--algo', 'a2c'], /^wgym: --checkpoint profiles the run with its own env, algorithm and config; leave out --env, --algo$/m],
+    [['profile', '--checkpoint', '/nonexistent'], /^wgym: .*\/nonexistent\/checkpoint.json/],
     [['profile', '--env', 'classic/cartpole', '--repetitions', '0'], /^wgym: --repetitions takes one positive integer, got '0'/],
     [['bench', '--env', 'atari/pong'], /^wgym: unknown env id 'atari\/pong'; valid ids: /],
     [['bench', '--envs', '10,-4'], /^wgym: --envs takes positive integers separated by commas, got '10,-4'/],

@@ -95,10 +95,11 @@ withGpuOptions(
   program
     .command('profile')
     .description('time one training iteration on the GPU, kernel by kernel (the run is not kept)')
-    .requiredOption('--env <id>', `env id (${ENV_IDS.join(', ')})`)
-    .addOption(new Option('--algo <name>', 'algorithm').choices([...ALGO_NAMES]).default('ppo'))
+    .option('--env <id>', `env id (${ENV_IDS.join(', ')})`)
+    .addOption(new Option('--algo <name>', 'algorithm (default: ppo)').choices([...ALGO_NAMES]))
     .option('--config <file>', 'JSON object of config fields over the preset, as for train')
     .option('--envs <n>', "parallel envs (default: the algorithm's preset)")
+    .option('--checkpoint <dir>', "profile a run as it has trained (its env, algorithm, config and parameters) instead: the kernels skip ReLU's zeros, which training makes")
     .option('--repetitions <n>', 'timed repetitions; the median is reported', '5')
     .option('--json', 'print one JSON object'),
 ).action(async (flags: ProfileFlags) => {

@@ -1,37 +1,54 @@
 import { getEnv } from '../../envs/index.ts';
-import { resolveConfig, type AlgoName } from '../algos/index.ts';
+import { resolveConfig, type AlgoConfig, type AlgoName } from '../algos/index.ts';
 import { profileTraining } from '../bench/train-phases.ts';
+import { InputError } from '../errors.ts';
+import { loadCheckpoint } from '../train/checkpoint.ts';
 import { createTrainer } from '../train/run.ts';
 import { positiveInt } from './flags.ts';
 import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
 import { readConfigFile } from './train.ts';
 
 export interface ProfileFlags extends GpuFlags {
-  env: string;
-  algo: AlgoName;
+  env?: string;
+  algo?: AlgoName;
   config?: string;
   envs?: string;
+  checkpoint?: string;
   repetitions: string;
   json?: boolean;
 }
 
+/** What to profile: a fresh network from the flags, or a run's trained one (ReLU's zeros, which the kernels skip, come with training). */
+function profileSubject(flags: ProfileFlags): { envId: string; algo: AlgoName; config: AlgoConfig; params?: Float32Array; step?: number } {
+  if (flags.checkpoint === undefined) {
+    if (flags.env === undefined) throw new InputError('profile needs --env <id>, or --checkpoint <run dir> to profile a run as it has trained');
+    getEnv(flags.env);
+    const algo = flags.algo ?? 'ppo';
+    const overrides: Record<string, unknown> = flags.config ? readConfigFile(flags.config) : {};
+    if (flags.envs !== undefined) overrides.numEnvs = positiveInt('--envs', flags.envs);
+    return { envId: flags.env, algo, config: resolveConfig(algo, flags.env, overrides) };
+  }
+  const given = (['env', 'algo', 'config', 'envs'] as const).filter((name) => flags[name] !== undefined);
+  if (given.length > 0) throw new InputError(`--checkpoint profiles the run with its own env, algorithm and config; leave out ${given.map((name) => `--${name}`).join(', ')}`);
+  const checkpoint = loadCheckpoint(flags.checkpoint);
+  return { envId: checkpoint.envId, algo: checkpoint.algo, config: checkpoint.config, params: checkpoint.params, step: checkpoint.step };
+}
+
 export async function profileCommand(flags: ProfileFlags): Promise<number> {
-  getEnv(flags.env);
-  const overrides: Record<string, unknown> = flags.config ? readConfigFile(flags.config) : {};
-  if (flags.envs !== undefined) overrides.numEnvs = positiveInt('--envs', flags.envs);
-  const config = resolveConfig(flags.algo, flags.env, overrides);
+  const { envId, algo, config, params, step } = profileSubject(flags);
   const repetitions = positiveInt('--repetitions', flags.repetitions);
   const gpu = await openGpuForLongKernels(flags);
   try {
-    const trainer = createTrainer(gpu, flags.algo, flags.env, config, 1);
+    const trainer = createTrainer(gpu, algo, envId, config, 1, params);
     const profile = await profileTraining(gpu, trainer, repetitions);
     const stepsPerSecond = trainer.stepsPerIteration / (profile.iterationMs / 1e3);
     const phaseSum = profile.phases.reduce((sum, phase) => sum + phase.msPerIteration, 0);
     if (flags.json) {
       console.log(
         JSON.stringify({
-          env: flags.env,
-          algo: flags.algo,
+          env: envId,
+          algo,
+          ...(step === undefined ? {} : { checkpoint_step: step }),
           adapter: gpu.adapterName,
           timing: profile.timing,
           num_envs: config.numEnvs,
@@ -52,7 +69,7 @@ export async function profileCommand(flags: ProfileFlags): Promise<number> {
       return 0;
     }
     console.log(
-      `${flags.env}, ${flags.algo}: ${config.numEnvs} envs × ${config.numSteps} steps, ${trainer.dispatchesPerIteration} dispatches per iteration, on ${gpu.adapterName}; ` +
+      `${envId}, ${algo}${step === undefined ? '' : ` as trained to step ${step} (${flags.checkpoint})`}: ${config.numEnvs} envs × ${config.numSteps} steps, ${trainer.dispatchesPerIteration} dispatches per iteration, on ${gpu.adapterName}; ` +
         `GPU time from ${profile.timing === 'gpu-timestamps' ? 'timestamp queries' : 'the wall clock'}, median of ${repetitions}`,
     );
     const rows = profile.phases.map((phase) => [
