@@ -216,7 +216,7 @@ fn row_forward(row4: u32, words_at: u32, live: u32) {
     }
     // The input's vec4s, or those with a nonzero (a vec4 of zeros adds exact zeros).
     let listed = reads_live_list(st);
-    let list = live + st.input_at;
+    let list = input_live_list(live, st);
     let terms = select(padded_width(st.inputs) / 4u, load_w(list), listed);
     for (var o4 = 0u; o4 < select(output_blocks, 0u, sparse); o4++) {
       var acc = vec4(0.0);
@@ -391,6 +391,12 @@ fn live_list(live: u32, st: Stage) -> u32 {
   return live + st.output_at;
 }
 
+// The list of the live outputs of the stage st reads (reads_live_list): live_list of that stage,
+// whose output_at is st.input_at.
+fn input_live_list(live: u32, st: Stage) -> u32 {
+  return live + st.input_at;
+}
+
 fn reads_live_list(st: Stage) -> bool {
   return st.input_stage >= 0 && stage(u32(st.input_stage)).activation == ACT_RELU;
 }
@@ -437,7 +443,7 @@ fn quad_forward(quad: u32, words_at: vec4<u32>, live: u32) {
     }
     // Inputs j = 0 … inputs (the 1 that picks up the bias), or the live ones.
     let listed = reads_live_list(st);
-    let list = live + st.input_at;
+    let list = input_live_list(live, st);
     let terms = select(st.inputs + 1u, load_w(list), listed);
     // Eight outputs at a time: each load of x serves 32 multiply-adds. A lone last block of four
     // is computed twice and stored once.
@@ -506,7 +512,7 @@ fn quad_entropy(quad: u32, log_norm: vec4<f32>) -> vec4<f32> {
 // output o one load of dz and eight of W from the forward pass's [W | b]ᵀ. The sums are those of
 // the dense loop below, term for term; the inputs left out keep the 0 that ReLU′ makes of them anyway.
 fn quad_backward_live(st: Stage, dz: u32, live: u32) {
-  let list = live + st.input_at;
+  let list = input_live_list(live, st);
   let count = load_w(list);
   let output_blocks = blocks_of(st.outputs);
   for (var t = 0u; t < count; t += 8u) {
