@@ -36,6 +36,9 @@ override TIME_LIMIT: u32 = 0u;
 override NUM_CHOICES: u32 = 0u;
 override ACTION_CODES: u32 = 0u;
 override AUTO_RESET: bool = true;
+// Envs per seed: env i draws as env i % SEED_ENVS of seed params.seed + i / SEED_ENVS, so that one
+// VecEnv can hold several seeds' envs side by side (a seed grid, src/train/gpu-trainer.ts).
+override SEED_ENVS: u32;
 override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -47,6 +50,11 @@ override WORKGROUP_SIZE: u32 = 64u;
 // Bit 0: terminated; bit 1: truncated.
 @group(0) @binding(6) var<storage, read_write> done_buf: array<u32>;
 @group(0) @binding(7) var<storage, read_write> episode_buf: array<Episode>;
+
+// The draws of env i at a step of its episode count (VecEnv draws in src/vecenv/cpu.ts).
+fn env_rng(i: u32, stream: u32, step: u32) -> Rng {
+  return rng_new(params.seed + i / SEED_ENVS, stream, i % SEED_ENVS, step);
+}
 
 const DONE_TERMINATED: u32 = 1u;
 const DONE_TRUNCATED: u32 = 2u;
@@ -92,7 +100,7 @@ fn advance(i: u32, s: ptr<function, EnvState>, ep: ptr<function, Episode>, chose
     (*ep).invalid_actions += 1u;
   }
   (*ep).t += 1u;
-  var rng = rng_new(params.seed, STREAM_ENV, i, (*ep).t);
+  var rng = env_rng(i, STREAM_ENV, (*ep).t);
   let out = env_step(s, env_decode_action(env_action_of(chosen)), &rng);
   (*ep).length += 1u;
   (*ep).ret += out.reward;
@@ -121,7 +129,7 @@ fn reset_all(@builtin(global_invocation_id) id: vec3<u32>) {
   if (i >= params.num_envs) {
     return;
   }
-  var rng = rng_new(params.seed, STREAM_ENV, i, 0u);
+  var rng = env_rng(i, STREAM_ENV, 0u);
   let s = env_reset(&rng);
   env_store(i, s);
   write_obs(i, s);
@@ -155,7 +163,7 @@ fn random_steps(@builtin(global_invocation_id) id: vec3<u32>) {
   var s = env_load(i);
   var ep = episode_buf[i];
   for (var k = 0u; k < params.steps; k++) {
-    var action_rng = rng_new(params.seed, STREAM_ACTION, i, ep.t + 1u);
+    var action_rng = env_rng(i, STREAM_ACTION, ep.t + 1u);
     advance(i, &s, &ep, random_choice(&action_rng));
   }
   env_store(i, s);

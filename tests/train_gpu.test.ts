@@ -231,6 +231,44 @@ describe('fused training kernels against the float64 reference', () => {
   );
 });
 
+describe('a seed grid', () => {
+  let gpu: GpuContext;
+  beforeAll(async () => {
+    gpu = await testGpu();
+  });
+
+  // The conv, the live-input lists, packed bits with their input quads, and a Gaussian's log σ.
+  const GRID_CASES = [CASES[0], CASES[1], CASES[5], CASES[7]];
+  it.each(GRID_CASES)('trains each seed bit for bit as that seed alone: $name', ({ envId, numEnvs, network, plan, options }) =>
+    withGpuErrorsChecked(gpu.device, async () => {
+      const env = getEnv(envId);
+      const seed = 7;
+      const seeds = 3;
+      const trainer = (first: number, count: number) =>
+        new GpuTrainer(gpu, { envId, env: { numEnvs, seed: first, ...options }, seeds: count, network: network(networkConfigFor(env.spec)), plan, learningRate: 1e-3 });
+      const grid = trainer(seed, seeds);
+      const alone = Array.from({ length: seeds }, (_, s) => trainer(seed + s, 1));
+      // Two iterations: the second rollout runs on parameters the first update changed.
+      for (const t of [grid, ...alone]) t.iterate(1e-3, 2);
+      const params = await grid.readParams();
+      const size = grid.net.layout.size;
+      const episodes = await grid.vecEnv.readEpisodeSums();
+      for (let s = 0; s < seeds; s++) {
+        const own = await alone[s].readParams();
+        expect(params.subarray(s * size, (s + 1) * size), `parameters of seed ${seed + s}`).toEqual(own);
+        expect(await grid.readLossStats(s)).toEqual(await alone[s].readLossStats());
+        const returns = await alone[s].readSection('RO_RETURNS', plan.rolloutSteps * numEnvs);
+        expect(await grid.readSection('RO_RETURNS', plan.rolloutSteps * numEnvs, s)).toEqual(returns);
+        const ownEpisodes = await alone[s].vecEnv.readEpisodeSums();
+        expect(Array.from(episodes.returnSum).slice(s * numEnvs, (s + 1) * numEnvs)).toEqual(Array.from(ownEpisodes.returnSum));
+      }
+      // The runs differ from each other, so the comparison above could fail.
+      expect(params.subarray(0, size)).not.toEqual(params.subarray(size, 2 * size));
+      for (const t of [grid, ...alone]) t.destroy();
+    }),
+  );
+});
+
 describe('minibatch shuffle', () => {
   it('is a permutation of 0 … n − 1 for every n, and differs between epochs', () => {
     for (const n of [1, 2, 5, 128, 500, 512, 1000, 8192]) {

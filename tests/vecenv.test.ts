@@ -94,6 +94,22 @@ describe.each(backends)('VecEnv semantics (%s)', (backend) => {
     expect((await nan.readStats()).invalidActions).toBe(N);
   });
 
+  it('holds consecutive seeds side by side with seedEnvs: each block steps as a VecEnv of its own seed', async () => {
+    const seedEnvs = 16;
+    const id = 'minatar/breakout';
+    const grid = make({ numEnvs: 3 * seedEnvs, seed: 7, seedEnvs }, id);
+    const alone = [7, 8, 9].map((seed) => make({ numEnvs: seedEnvs, seed }, id));
+    // Random steps draw from the action stream too, so both the env's and the action's keys count.
+    for (const vec of [grid, ...alone]) vec.stepRandom(40);
+    const gridState = await grid.readState();
+    const stateWords = gridState.length / (3 * seedEnvs);
+    const states = await Promise.all(alone.map((vec) => vec.readState()));
+    states.forEach((state, s) => expect(gridState.slice(s * seedEnvs * stateWords, (s + 1) * seedEnvs * stateWords)).toEqual(state));
+    // Not all one seed: the blocks differ.
+    expect(states[0]).not.toEqual(states[1]);
+    expect(() => make({ numEnvs: 40, seedEnvs: 16 })).toThrow(/seedEnvs must be a positive integer that divides numEnvs \(40\), got 16/);
+  });
+
   it('checks the number of actions', () => {
     const vec = make({ numEnvs: N });
     expect(() => vec.step(new Uint32Array(N - 1))).toThrow(/expected 256 actions, got 255/);

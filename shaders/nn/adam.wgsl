@@ -1,7 +1,9 @@
 // What the Adam kernels share. An update is two dispatches: adam_prepare (one workgroup) finishes
 // the gradient norm, advances the step count and works out this step's scalars; adam_update then
 // moves every parameter. The step count lives on the GPU, so a command buffer may hold several
-// updates (PPO's epochs × minibatches) with no host round trip between them.
+// updates (PPO's epochs × minibatches) with no host round trip between them. It updates `sets`
+// parameter sets of param_count, one after another in the buffers, each with its own state and
+// gradient norm (a seed grid's runs, src/train/gpu-trainer.ts).
 
 struct AdamConfig {
   learning_rate: f32,
@@ -16,8 +18,10 @@ struct AdamConfig {
   eps: f32,
   // Clipping threshold of the global gradient norm; the largest float32 when clipping is off.
   max_grad_norm: f32,
+  // Per parameter set.
   param_count: u32,
   norm_partial_count: u32,
+  sets: u32,
 }
 
 struct AdamState {

@@ -1,10 +1,10 @@
 // The scalars of one Adam update: the global gradient norm from reduce_gradients' per-invocation
 // sums of squares, the clipping scale (torch.nn.utils.clip_grad_norm_), the next step count t and
-// the bias corrections 1 − βᵗ. Needs adam.wgsl. Grid: (1).
+// the bias corrections 1 − βᵗ. Needs adam.wgsl. Grid: (sets), a workgroup per parameter set.
 
 @group(0) @binding(0) var<uniform> config: AdamConfig;
 @group(0) @binding(1) var<storage, read> norm_partials: array<f32>;
-@group(0) @binding(2) var<storage, read_write> state: AdamState;
+@group(0) @binding(2) var<storage, read_write> states: array<AdamState>;
 
 // The norm's sum in two levels, each invocation summing a strided share of the partials and then
 // 16 of them summing 16 each, so that it takes two barriers where a halving tree takes eight (on
@@ -24,10 +24,11 @@ fn expm1(x: f32) -> f32 {
 }
 
 @compute @workgroup_size(ADAM_WORKGROUP)
-fn adam_prepare(@builtin(local_invocation_index) local_index: u32) {
+fn adam_prepare(@builtin(local_invocation_index) local_index: u32, @builtin(workgroup_id) workgroup: vec3<u32>) {
+  let set_index = workgroup.x;
   var sum = 0.0;
   for (var k = local_index; k < config.norm_partial_count; k += ADAM_WORKGROUP) {
-    sum += norm_partials[k];
+    sum += norm_partials[set_index * config.norm_partial_count + k];
   }
   sums[local_index] = sum;
   workgroupBarrier();
@@ -45,12 +46,12 @@ fn adam_prepare(@builtin(local_invocation_index) local_index: u32) {
       total += group_sums[k];
     }
     let norm = sqrt(total);
-    let t = f32(state.step + 1u);
-    state.step += 1u;
-    state.grad_norm = norm;
+    let t = f32(states[set_index].step + 1u);
+    states[set_index].step += 1u;
+    states[set_index].grad_norm = norm;
     // As the reference: scale by max_norm / (‖g‖ + 1e-6) when that is below 1.
-    state.clip_scale = select(1.0, config.max_grad_norm / (norm + 1e-6), norm + 1e-6 > config.max_grad_norm);
-    state.step_size = config.learning_rate / -expm1(t * config.log_beta1);
-    state.sqrt_correction2 = sqrt(-expm1(t * config.log_beta2));
+    states[set_index].clip_scale = select(1.0, config.max_grad_norm / (norm + 1e-6), norm + 1e-6 > config.max_grad_norm);
+    states[set_index].step_size = config.learning_rate / -expm1(t * config.log_beta1);
+    states[set_index].sqrt_correction2 = sqrt(-expm1(t * config.log_beta2));
   }
 }

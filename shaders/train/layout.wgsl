@@ -30,6 +30,29 @@
 //                                      the output vec4s (row) or elements (quad) with a nonzero, the
 //                                      padding's 1 included (row_record_live, quad_record_live in network.wgsl)
 
+// A seed grid (GpuTrainer's seeds): SEEDS runs of consecutive seeds side by side, each with a train
+// buffer of TRAIN_WORDS words after the previous run's. An invocation works for one run, which its
+// kernel names first (use_seed).
+override SEEDS: u32 = 1u;
+override TRAIN_WORDS: u32;
+var<private> seed_index: u32;
+
+// Points the train buffer's and the packed weights' accessors (network.wgsl) at run s.
+fn use_seed(s: u32) {
+  seed_index = s;
+}
+
+// The invocation's run. With one run the constant 0, so that the accessors compile to constant
+// offsets as they did before seed grids, with no read of a private variable at each access.
+fn seed_run() -> u32 {
+  return select(0u, seed_index, SEEDS > 1u);
+}
+
+// The train buffer's vec4 v of the invocation's run.
+fn train_vec4(v: u32) -> u32 {
+  return seed_run() * (TRAIN_WORDS / 4u) + v;
+}
+
 override ROLLOUT_STEPS: u32;
 override ROLLOUT_ENVS: u32;
 override RO_OBS: u32;
@@ -55,11 +78,11 @@ const ROW_STATS: u32 = 5u;
 @group(1) @binding(2) var<storage, read_write> train: array<vec4<u32>>;
 
 fn load_w(k: u32) -> u32 {
-  return train[k >> 2u][k & 3u];
+  return train[train_vec4(k >> 2u)][k & 3u];
 }
 
 fn store_w(k: u32, v: u32) {
-  train[k >> 2u][k & 3u] = v;
+  train[train_vec4(k >> 2u)][k & 3u] = v;
 }
 
 fn load_f(k: u32) -> f32 {
@@ -72,9 +95,9 @@ fn store_f(k: u32, v: f32) {
 
 // The four floats at word 4·v.
 fn load4(v: u32) -> vec4<f32> {
-  return bitcast<vec4<f32>>(train[v]);
+  return bitcast<vec4<f32>>(train[train_vec4(v)]);
 }
 
 fn store4(v: u32, x: vec4<f32>) {
-  train[v] = bitcast<vec4<u32>>(x);
+  train[train_vec4(v)] = bitcast<vec4<u32>>(x);
 }

@@ -4,7 +4,7 @@
 // for the four at once as vec4s. Composed after update.wgsl.
 // Losses as ppoObjective and policyGradientObjective in src/nn/reference.ts, each a mean over the
 // minibatch: loss = policy − ENT_COEF · entropy + VF_COEF · value.
-// Grid: ⌈⌈MINIBATCH_ROWS / 4⌉ / 32⌉.
+// Grid: ⌈⌈MINIBATCH_ROWS / 4⌉ / SAMPLE_WORKGROUP⌉ × seeds.
 
 const LOSS_PPO: u32 = 0u;
 // −Â log π with the rollout's advantages (A2C, REINFORCE).
@@ -88,8 +88,10 @@ fn sample_gradients(
   @builtin(local_invocation_index) local_index: u32,
   @builtin(workgroup_id) workgroup: vec3<u32>,
 ) {
+  // Each run of a seed grid (layout.wgsl) a row of workgroups, shuffling with its own seed.
+  use_seed(workgroup.y);
   let n = MINIBATCH_ROWS;
-  let shuffle = shuffle_new(SEED, current_epoch(), ROLLOUT_STEPS * ROLLOUT_ENVS);
+  let shuffle = shuffle_new(SEED + seed_run(), current_epoch(), ROLLOUT_STEPS * ROLLOUT_ENVS);
 
   // The minibatch's advantage mean and std (n − 1, as torch's .std()), which every workgroup works
   // out for itself: a few reads each beats another dispatch.

@@ -30,9 +30,13 @@ override VALUE_AT: u32 = 0u;
 
 // The stage table, then pack.wgsl's arrangement of the parameters.
 @group(1) @binding(1) var<storage, read> weights: array<vec4<f32>>;
+// Vec4 v of the invocation's run's packed weights (a seed grid, layout.wgsl).
+fn weight4(v: u32) -> vec4<f32> {
+  return weights[seed_run() * PACKED_VEC4S + v];
+}
 
 fn stage(s: u32) -> Stage {
-  return decode_stage(bitcast<vec4<u32>>(weights[4u * s]), bitcast<vec4<u32>>(weights[4u * s + 1u]), bitcast<vec4<u32>>(weights[4u * s + 2u]), bitcast<vec4<u32>>(weights[4u * s + 3u]));
+  return decode_stage(bitcast<vec4<u32>>(weight4(4u * s)), bitcast<vec4<u32>>(weight4(4u * s + 1u)), bitcast<vec4<u32>>(weight4(4u * s + 2u)), bitcast<vec4<u32>>(weight4(4u * s + 3u)));
 }
 
 fn activate(x: vec4<f32>, kind: u32) -> vec4<f32> {
@@ -54,20 +58,20 @@ fn sparse_input_layer(st: Stage, words_at: u32, o4: u32) -> array<vec4<f32>, 4> 
   let channels = max(OBS_BIT_CHANNELS, 1u);
   let b = input_layer_blocks(st, o4);
   let bias = INPUT_SIZE * output_blocks;
-  var y0 = weights[b.x + bias];
-  var y1 = weights[b.y + bias];
-  var y2 = weights[b.z + bias];
-  var y3 = weights[b.w + bias];
+  var y0 = weight4(b.x + bias);
+  var y1 = weight4(b.y + bias);
+  var y2 = weight4(b.z + bias);
+  var y3 = weight4(b.w + bias);
   for (var c = 0u; c < channels; c++) {
     for (var w = 0u; w < 4u; w++) {
       var bits = load_w(words_at + c * 4u + w);
       while (bits != 0u) {
         let row = ((32u * w + countTrailingZeros(bits)) * channels + c) * output_blocks;
         bits &= bits - 1u;
-        y0 += weights[b.x + row];
-        y1 += weights[b.y + row];
-        y2 += weights[b.z + row];
-        y3 += weights[b.w + row];
+        y0 += weight4(b.x + row);
+        y1 += weight4(b.y + row);
+        y2 += weight4(b.z + row);
+        y3 += weight4(b.w + row);
       }
     }
   }
@@ -89,7 +93,7 @@ fn is_sparse_input_layer(st: Stage) -> bool {
 
 // b[o], column inputs of the packed [W | b]ᵀ.
 fn conv_bias(st: Stage, o: u32) -> f32 {
-  return weights[st.forward + st.inputs * blocks_of(st.outputs) + o / 4u][o % 4u];
+  return weight4(st.forward + st.inputs * blocks_of(st.outputs) + o / 4u)[o % 4u];
 }
 
 // Adds x · W[o][c][ky][kx] for input j = (cell (y, x), channel c) to every output (o, r, col) whose
@@ -113,7 +117,7 @@ fn conv_add_input(st: Stage, base: u32, stride: u32, j: u32, x: f32) {
       let tap = (c * 3u + ky) * 3u + kx;
       let p = r * out_w + col;
       for (var o4 = 0u; o4 < output_blocks; o4++) {
-        let w = x * weights[st.forward + tap * output_blocks + o4];
+        let w = x * weight4(st.forward + tap * output_blocks + o4);
         for (var lane = 0u; lane < min(4u, st.outputs - 4u * o4); lane++) {
           let e = base + ((4u * o4 + lane) * positions + p) * stride;
           store_f(e, load_f(e) + w[lane]);
@@ -224,7 +228,7 @@ fn row_forward(row4: u32, words_at: u32, live: u32) {
         let j4 = select(t, load_w(list + 1u + t), listed);
         let x = load4(x_at + j4);
         let w = st.forward + 4u * j4 * output_blocks + o4;
-        acc += weights[w] * x.x + weights[w + output_blocks] * x.y + weights[w + 2u * output_blocks] * x.z + weights[w + 3u * output_blocks] * x.w;
+        acc += weight4(w) * x.x + weight4(w + output_blocks) * x.y + weight4(w + 2u * output_blocks) * x.z + weight4(w + 3u * output_blocks) * x.w;
       }
       store4(y_at + o4, activate(acc, st.activation));
     }
@@ -295,7 +299,7 @@ fn policy_greedy(row_at: u32) -> u32 {
 const HALF_LOG_2PI: f32 = 0.918938533204672742;
 
 fn policy_log_std() -> f32 {
-  return weights[LOG_STD_PACKED].x;
+  return weight4(LOG_STD_PACKED).x;
 }
 
 fn gaussian_log_prob(z: vec4<f32>, log_std: f32) -> vec4<f32> {
@@ -347,10 +351,10 @@ fn quad_sparse_input_layer(st: Stage, words_at: vec4<u32>, o4: u32) -> array<mat
   let channels = max(OBS_BIT_CHANNELS, 1u);
   let b = input_layer_blocks(st, o4);
   let bias = INPUT_SIZE * output_blocks;
-  let w0 = weights[b.x + bias];
-  let w1 = weights[b.y + bias];
-  let w2 = weights[b.z + bias];
-  let w3 = weights[b.w + bias];
+  let w0 = weight4(b.x + bias);
+  let w1 = weight4(b.y + bias);
+  let w2 = weight4(b.z + bias);
+  let w3 = weight4(b.w + bias);
   var y0 = mat4x4(vec4(w0.x), vec4(w0.y), vec4(w0.z), vec4(w0.w));
   var y1 = mat4x4(vec4(w1.x), vec4(w1.y), vec4(w1.z), vec4(w1.w));
   var y2 = mat4x4(vec4(w2.x), vec4(w2.y), vec4(w2.z), vec4(w2.w));
@@ -365,10 +369,10 @@ fn quad_sparse_input_layer(st: Stage, words_at: vec4<u32>, o4: u32) -> array<mat
         bits &= bits - 1u;
         let row = ((32u * w + bit) * channels + c) * output_blocks;
         let x = vec4<f32>((words >> vec4(bit)) & vec4(1u));
-        let v0 = weights[b.x + row];
-        let v1 = weights[b.y + row];
-        let v2 = weights[b.z + row];
-        let v3 = weights[b.w + row];
+        let v0 = weight4(b.x + row);
+        let v1 = weight4(b.y + row);
+        let v2 = weight4(b.z + row);
+        let v3 = weight4(b.w + row);
         y0 += mat4x4(v0.x * x, v0.y * x, v0.z * x, v0.w * x);
         y1 += mat4x4(v1.x * x, v1.y * x, v1.z * x, v1.w * x);
         y2 += mat4x4(v2.x * x, v2.y * x, v2.z * x, v2.w * x);
@@ -454,8 +458,8 @@ fn quad_forward(quad: u32, words_at: vec4<u32>, live: u32) {
       for (var t = 0u; t < terms; t++) {
         let j = select(t, load_w(list + 1u + t), listed);
         let x = load4(x_at + j);
-        let w = weights[st.forward + j * output_blocks + o4];
-        let v = weights[st.forward + j * output_blocks + p4];
+        let w = weight4(st.forward + j * output_blocks + o4);
+        let v = weight4(st.forward + j * output_blocks + p4);
         a[0] += w.x * x;
         a[1] += w.y * x;
         a[2] += w.z * x;
@@ -529,14 +533,14 @@ fn quad_backward_live(st: Stage, dz: u32, live: u32) {
       let d = load4(dz + st.output_at + o);
       let o4 = o / 4u;
       let lane = o % 4u;
-      a[0] += weights[rows[0] + o4][lane] * d;
-      a[1] += weights[rows[1] + o4][lane] * d;
-      a[2] += weights[rows[2] + o4][lane] * d;
-      a[3] += weights[rows[3] + o4][lane] * d;
-      a[4] += weights[rows[4] + o4][lane] * d;
-      a[5] += weights[rows[5] + o4][lane] * d;
-      a[6] += weights[rows[6] + o4][lane] * d;
-      a[7] += weights[rows[7] + o4][lane] * d;
+      a[0] += weight4(rows[0] + o4)[lane] * d;
+      a[1] += weight4(rows[1] + o4)[lane] * d;
+      a[2] += weight4(rows[2] + o4)[lane] * d;
+      a[3] += weight4(rows[3] + o4)[lane] * d;
+      a[4] += weight4(rows[4] + o4)[lane] * d;
+      a[5] += weight4(rows[5] + o4)[lane] * d;
+      a[6] += weight4(rows[6] + o4)[lane] * d;
+      a[7] += weight4(rows[7] + o4)[lane] * d;
     }
     for (var k = 0u; k < 8u; k++) {
       if (js[k] < st.inputs) {
@@ -569,8 +573,8 @@ fn quad_backward(quad: u32, dz: u32, live: u32) {
         var a = array<vec4<f32>, 8>();
         for (var o = 0u; o < st.outputs; o++) {
           let d = load4(dz + st.output_at + o);
-          let w = weights[st.backward + o * input_blocks + j4];
-          let v = weights[st.backward + o * input_blocks + p4];
+          let w = weight4(st.backward + o * input_blocks + j4);
+          let v = weight4(st.backward + o * input_blocks + p4);
           a[0] += w.x * d;
           a[1] += w.y * d;
           a[2] += w.z * d;

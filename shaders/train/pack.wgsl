@@ -2,13 +2,21 @@
 // Stage in program.wgsl, a stage's backward after its forward), zeros in the padding, after the
 // stage table that the host writes there once. Run before every kernel that reads them, since Adam
 // and the host write the parameters in their own layout.
-// Composed after program.wgsl. Grid: ⌈(the largest stage's packed vec4s) / 256⌉ × NUM_STAGES.
+// Composed after program.wgsl. Grid: ⌈(the largest stage's packed vec4s) / 256⌉ × NUM_STAGES × seeds,
+// a seed grid's run s (layout.wgsl) packing parameters s · PARAM_COUNT … into its own packed weights.
+
+override PARAM_COUNT: u32;
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
 @group(0) @binding(1) var<storage, read_write> packed: array<vec4<f32>>;
 
+// The invocation's run's parameters and packed weights.
+var<private> params_base: u32;
+var<private> packed_base: u32;
+
 fn stage(s: u32) -> Stage {
-  return decode_stage(bitcast<vec4<u32>>(packed[4u * s]), bitcast<vec4<u32>>(packed[4u * s + 1u]), bitcast<vec4<u32>>(packed[4u * s + 2u]), bitcast<vec4<u32>>(packed[4u * s + 3u]));
+  let at = packed_base + 4u * s;
+  return decode_stage(bitcast<vec4<u32>>(packed[at]), bitcast<vec4<u32>>(packed[at + 1u]), bitcast<vec4<u32>>(packed[at + 2u]), bitcast<vec4<u32>>(packed[at + 3u]));
 }
 
 // [W | b][o][j]: the bias as column j = inputs; zero outside. One load either way, since SwiftShader
@@ -16,7 +24,7 @@ fn stage(s: u32) -> Stage {
 fn extended_weight(st: Stage, o: u32, j: u32) -> f32 {
   let inside = o < st.outputs && j <= st.inputs;
   let at = select(st.weight + o * st.inputs + j, st.bias + o, j == st.inputs);
-  return select(0.0, params[select(0u, at, inside)], inside);
+  return select(0.0, params[params_base + select(0u, at, inside)], inside);
 }
 
 // Packed vec4 v of the stage, counted from its start.
@@ -40,15 +48,17 @@ fn packed_vec4(st: Stage, v: u32) -> vec4<f32> {
 // of the table and shares it.
 @compute @workgroup_size(64)
 fn pack_weights(@builtin(global_invocation_id) id: vec3<u32>) {
+  params_base = id.z * PARAM_COUNT;
+  packed_base = id.z * PACKED_VEC4S;
   let st = stage(id.y);
   var size = padded_width(st.inputs) * blocks_of(st.outputs);
   if (st.input_stage >= 0) {
     size += st.outputs * blocks_of(st.inputs);
   }
   for (var v = 4u * id.x; v < min(4u * id.x + 4u, size); v++) {
-    packed[st.forward + v] = packed_vec4(st, v);
+    packed[packed_base + st.forward + v] = packed_vec4(st, v);
   }
   if (POLICY_GAUSSIAN && id.x == 0u && id.y == 0u) {
-    packed[LOG_STD_PACKED] = vec4(params[LOG_STD_PARAM], 0.0, 0.0, 0.0);
+    packed[packed_base + LOG_STD_PACKED] = vec4(params[params_base + LOG_STD_PARAM], 0.0, 0.0, 0.0);
   }
 }

@@ -6,9 +6,11 @@
 // one more for a Gaussian policy's log σ.
 // Writes grads and each workgroup's sum of squares for Adam's global-norm clipping; workgroup 0
 // also averages the samples' loss terms into RO_LOSS_STATS. Composed after update.wgsl.
-// Grid: ⌈GRADIENT_BLOCKS / 16⌉.
+// Grid: ⌈GRADIENT_BLOCKS / 16⌉ × seeds, a row of workgroups per run of a seed grid (layout.wgsl),
+// whose gradients start at seed_run() · PARAM_COUNT.
 
 override GRADIENT_BLOCKS: u32;
+override PARAM_COUNT: u32;
 
 @group(0) @binding(1) var<storage, read_write> grads: array<f32>;
 @group(0) @binding(2) var<storage, read_write> norm_partials: array<f32>;
@@ -26,7 +28,7 @@ fn write_gradients(st: Stage, o0: u32, j0: u32, g: mat4x4<f32>) -> f32 {
     for (var r = 0u; r < 4u; r++) {
       let o = o0 + r;
       if (o < st.outputs && j <= st.inputs) {
-        grads[select(st.weight + o * st.inputs + j, st.bias + o, j == st.inputs)] = g[c][r];
+        grads[seed_run() * PARAM_COUNT + select(st.weight + o * st.inputs + j, st.bias + o, j == st.inputs)] = g[c][r];
         sum += g[c][r] * g[c][r];
       }
     }
@@ -156,7 +158,7 @@ fn block_gradients(block: u32) -> f32 {
     for (var r = 0u; r < MINIBATCH_ROWS; r++) {
       g += load_f(RO_LOG_STD_DZ + r);
     }
-    grads[LOG_STD_PARAM] = g;
+    grads[seed_run() * PARAM_COUNT + LOG_STD_PARAM] = g;
     return g * g;
   }
   return 0.0;
@@ -167,7 +169,9 @@ fn parameter_gradients(
   @builtin(global_invocation_id) id: vec3<u32>,
   @builtin(local_invocation_index) local_index: u32,
   @builtin(workgroup_id) workgroup: vec3<u32>,
+  @builtin(num_workgroups) workgroups: vec3<u32>,
 ) {
+  use_seed(workgroup.y);
   var sum = 0.0;
   if (id.x < GRADIENT_BLOCKS) {
     sum = block_gradients(id.x);
@@ -179,7 +183,7 @@ fn parameter_gradients(
     for (var k = 0u; k < WORKGROUP; k++) {
       total += squares[k];
     }
-    norm_partials[workgroup.x] = total;
+    norm_partials[workgroup.y * workgroups.x + workgroup.x] = total;
     if (workgroup.x == 0u) {
       for (var q = 0u; q < ROW_STATS; q++) {
         var sum = 0.0;

@@ -41,6 +41,9 @@ const STAGE_DENSE: u32 = 0u;
 const STAGE_CONV: u32 = 1u;
 
 override NUM_STAGES: u32;
+// The packed weights of one run of a seed grid (layout.wgsl), table included: run s's start at vec4
+// s · PACKED_VEC4S.
+override PACKED_VEC4S: u32;
 
 // A Gaussian policy (CleanRL's ppo_continuous_action.py): the actor's one output is the mean μ of
 // the action, σ = exp(actor_logstd) the same for every state. pack_weights copies log σ from

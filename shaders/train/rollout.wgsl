@@ -4,7 +4,7 @@
 // through vecenv.wgsl's advance, so auto-reset, truncation and episode statistics are exactly the
 // VecEnv's.
 // Composed after rng.wgsl, math.wgsl, episode.wgsl, the env module, vecenv.wgsl, layout.wgsl,
-// program.wgsl and network.wgsl. Grid: ⌈envs / WORKGROUP_SIZE⌉.
+// program.wgsl and network.wgsl. Grid: ⌈seeds · envs / WORKGROUP_SIZE⌉.
 
 override GAMMA: f32;
 // Add γ·V(final observation) to the reward of a step that was truncated but not terminated, so a
@@ -32,23 +32,26 @@ fn value_of(row_at: u32, words_at: u32, live: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
+  // Env i of the VecEnv is env e of run i / ROLLOUT_ENVS of a seed grid (SEED_ENVS = ROLLOUT_ENVS).
   let i = id.x;
-  let n = params.num_envs;
-  if (i >= n) {
+  if (i >= params.num_envs) {
     return;
   }
-  let row_at = RO_SCRATCH + i * ACT_STRIDE;
-  let live = RO_LIVE_INPUTS + i * ACT_STRIDE;
-  let final_at = RO_FINAL_WORDS + i * OBS_WORDS_IN;
+  use_seed(i / ROLLOUT_ENVS);
+  let e = i % ROLLOUT_ENVS;
+  let n = ROLLOUT_ENVS;
+  let row_at = RO_SCRATCH + e * ACT_STRIDE;
+  let live = RO_LIVE_INPUTS + e * ACT_STRIDE;
+  let final_at = RO_FINAL_WORDS + e * OBS_WORDS_IN;
   var s = env_load(i);
   var ep = episode_buf[i];
   for (var t = 0u; t < ROLLOUT_STEPS; t++) {
-    let k = t * n + i;
+    let k = t * n + e;
     let words_at = RO_OBS + k * OBS_WORDS_IN;
     copy_observation(i, false, words_at);
     row_load_input(row_at / 4u, words_at);
     row_forward(row_at / 4u, words_at, live);
-    var rng = rng_new(params.seed, STREAM_POLICY, i, ep.t + 1u);
+    var rng = env_rng(i, STREAM_POLICY, ep.t + 1u);
     // The action as stored (choice index or f32 bits) and as the env gets it.
     var action: u32;
     var env_action: u32;
@@ -90,7 +93,7 @@ fn rollout(@builtin(global_invocation_id) id: vec3<u32>) {
     store_w(RO_DONES + k, done);
   }
   copy_observation(i, false, final_at);
-  store_f(RO_LAST_VALUES + i, value_of(row_at, final_at, live));
+  store_f(RO_LAST_VALUES + e, value_of(row_at, final_at, live));
   env_store(i, s);
   episode_buf[i] = ep;
 }

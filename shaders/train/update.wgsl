@@ -14,16 +14,17 @@ override NUM_MINIBATCHES: u32;
 override SHUFFLE: bool;
 override SEED: u32;
 
-@group(0) @binding(0) var<storage, read> adam_state: AdamState;
+// Each run's of a seed grid (layout.wgsl).
+@group(0) @binding(0) var<storage, read> adam_state: array<AdamState>;
 
 // Epoch e of the run (counted over all iterations) and the minibatch's place in it.
 fn current_epoch() -> u32 {
-  return adam_state.step / NUM_MINIBATCHES;
+  return adam_state[seed_run()].step / NUM_MINIBATCHES;
 }
 
 // Row k of the rollout that is sample r of the current minibatch.
 fn minibatch_row(shuffle: Shuffle, r: u32) -> u32 {
-  let position = (adam_state.step % NUM_MINIBATCHES) * MINIBATCH_ROWS + r;
+  let position = (adam_state[seed_run()].step % NUM_MINIBATCHES) * MINIBATCH_ROWS + r;
   if (SHUFFLE) {
     return shuffle_apply(shuffle, position);
   }

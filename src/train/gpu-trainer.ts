@@ -11,6 +11,7 @@ import { gpuObservationWords } from '../vecenv/observation.ts';
 import { createGpuVecEnv, type GpuVecEnv } from '../vecenv/gpu.ts';
 import type { VecEnvOptions } from '../vecenv/types.ts';
 import { getEnv } from '../../envs/index.ts';
+import { InputError } from '../errors.ts';
 import { trainLayout, ROW_STATS, type TrainLayout } from './layout.ts';
 import { netProgram, type NetProgram } from './program.ts';
 
@@ -49,7 +50,13 @@ export interface GpuTrainerOptions {
   env: VecEnvOptions & { numEnvs: number; seed: number };
   network: NetworkConfig;
   plan: IterationPlan;
-  /** Initial parameters; orthogonal init from the seed when absent. */
+  /**
+   * Runs of seeds seed, seed + 1, … trained side by side, each in every dispatch (a seed grid, as
+   * PureJaxRL vmaps over seeds): run s is bit for bit the run of seed + s alone, and on a GPU the
+   * runs share its otherwise idle width. 1 unless given.
+   */
+  seeds?: number;
+  /** Initial parameters, the runs' one after another; orthogonal init from each run's seed when absent. */
   params?: Float32Array;
   learningRate: number;
   /** Take the most probable action instead of sampling (evaluation). */
@@ -84,7 +91,7 @@ export interface TrainerPhase {
 interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroups: GPUBindGroup[];
-  workgroups: number | [number, number];
+  workgroups: number | [number, number] | [number, number, number];
 }
 
 /**
@@ -103,8 +110,11 @@ export class GpuTrainer {
   readonly params: GPUBuffer;
   readonly train: GPUBuffer;
   readonly adam: GpuAdam;
+  /** Envs of each run. */
   readonly numEnvs: number;
-  /** Env steps per iteration (T × envs). */
+  /** Runs of the seed grid (GpuTrainerOptions.seeds). */
+  readonly seeds: number;
+  /** Env steps per iteration of each run (T × envs). */
   readonly stepsPerIteration: number;
   readonly minibatchRows: number;
   private readonly device: GPUDevice;
@@ -125,8 +135,11 @@ export class GpuTrainer {
     const { plan } = options;
     this.device = device;
     const envDef = getEnv(options.envId);
-    this.vecEnv = createGpuVecEnv(gpu, envDef, options.env);
-    this.numEnvs = this.vecEnv.numEnvs;
+    const seeds = (this.seeds = options.seeds ?? 1);
+    if (!Number.isInteger(seeds) || seeds < 1) throw new InputError(`seeds must be a positive integer, got ${String(seeds)}`);
+    this.numEnvs = options.env.numEnvs;
+    // Run s's envs are the VecEnv's envs s · numEnvs …, drawing as the envs of seed + s.
+    this.vecEnv = createGpuVecEnv(gpu, envDef, { ...options.env, numEnvs: seeds * this.numEnvs, seedEnvs: this.numEnvs });
     this.net = buildNetwork(options.network);
     this.program = netProgram(this.net);
     this.stepsPerIteration = plan.rolloutSteps * this.numEnvs;
@@ -135,14 +148,19 @@ export class GpuTrainer {
     this.layout = trainLayout({ steps: plan.rolloutSteps, envs: this.numEnvs, obsWords, actStride: this.program.actStride, minibatchRows: this.minibatchRows, inputSize: this.net.inputSize });
     const paramCount = this.net.layout.size;
 
-    this.params = createStorageBuffer(device, 'params', paramCount * 4);
-    device.queue.writeBuffer(this.params, 0, Float32Array.from(options.params ?? initParams(this.net.layout, options.env.seed)));
-    this.train = createStorageBuffer(device, 'train', this.layout.words * 4);
-    this.grads = createStorageBuffer(device, 'grads', paramCount * 4);
-    this.packed = createStorageBuffer(device, 'packed weights', this.program.packedSize * 16);
-    device.queue.writeBuffer(this.packed, 0, this.program.table);
+    // Each buffer holds the runs' parts one after another (shaders/train/layout.wgsl).
+    this.params = createStorageBuffer(device, 'params', seeds * paramCount * 4);
+    if (options.params && options.params.length !== seeds * paramCount) {
+      throw new InputError(`params: expected ${seeds} × ${paramCount} values, got ${options.params.length}`);
+    }
+    const initial = options.params ?? concatenate(Array.from({ length: seeds }, (_, s) => initParams(this.net.layout, (options.env.seed + s) >>> 0)));
+    device.queue.writeBuffer(this.params, 0, Float32Array.from(initial));
+    this.train = createStorageBuffer(device, 'train', seeds * this.layout.words * 4);
+    this.grads = createStorageBuffer(device, 'grads', seeds * paramCount * 4);
+    this.packed = createStorageBuffer(device, 'packed weights', seeds * this.program.packedSize * 16);
+    for (let s = 0; s < seeds; s++) device.queue.writeBuffer(this.packed, s * this.program.packedSize * 16, this.program.table);
     const gradientWorkgroups = Math.ceil(this.program.gradientBlocks / GRADIENT_WORKGROUP);
-    const normPartials = createStorageBuffer(device, 'gradient norm partials', gradientWorkgroups * 4);
+    const normPartials = createStorageBuffer(device, 'gradient norm partials', seeds * gradientWorkgroups * 4);
     // GpuAdam reads the norm from the partial sums; parameter_gradients writes one per workgroup.
     const reduction = { normPartials, normPartialCount: gradientWorkgroups } as GpuGradientReduction;
     this.adam = new GpuAdam(gpu, {
@@ -153,6 +171,7 @@ export class GpuTrainer {
       learningRate: options.learningRate,
       maxGradNorm: plan.maxGradNorm,
       config: plan.adam ?? ADAM_DEFAULTS,
+      sets: seeds,
     });
 
     const storage = (type: GPUBufferBindingType = 'storage') => ({ buffer: { type } });
@@ -214,6 +233,10 @@ export class GpuTrainer {
       WORKGROUP_SIZE: rolloutWorkgroup,
       SAMPLE_WORKGROUP: sampleWorkgroup,
       ...this.layout.sections,
+      SEEDS: seeds,
+      TRAIN_WORDS: this.layout.words,
+      PACKED_VEC4S: p.packedSize,
+      PARAM_COUNT: paramCount,
       ROLLOUT_STEPS: plan.rolloutSteps,
       ROLLOUT_ENVS: this.numEnvs,
       NUM_STAGES: p.stages.length,
@@ -254,19 +277,19 @@ export class GpuTrainer {
       return { pipeline, bindGroups: [group, secondGroup], workgroups };
     };
     const trainFiles = ['shaders/train/layout.wgsl', 'shaders/train/program.wgsl', 'shaders/train/network.wgsl'];
-    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, [Math.ceil(p.largestPackedStage / 256), p.stages.length], [emptyLayout, emptyGroup]);
+    this.packDispatch = dispatch(['shaders/train/program.wgsl', 'shaders/train/pack.wgsl'], 'pack_weights', packLayout, packGroup, [Math.ceil(p.largestPackedStage / 256), p.stages.length, seeds], [emptyLayout, emptyGroup]);
     const updateFiles = ['shaders/rng.wgsl', 'shaders/nn/adam.wgsl', ...trainFiles, 'shaders/train/shuffle.wgsl', 'shaders/train/update.wgsl'];
-    this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.numEnvs / rolloutWorkgroup));
-    this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.numEnvs / 64));
-    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, Math.ceil(Math.ceil(this.minibatchRows / 4) / sampleWorkgroup));
-    this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, gradientWorkgroups);
+    this.rolloutDispatch = dispatch([...this.vecEnv.driver.files, ...trainFiles, 'shaders/train/rollout.wgsl'], 'rollout', envLayout, envGroup, Math.ceil(this.vecEnv.numEnvs / rolloutWorkgroup));
+    this.returnsDispatch = dispatch([...trainFiles, 'shaders/train/returns.wgsl'], 'compute_returns', emptyLayout, emptyGroup, Math.ceil(this.vecEnv.numEnvs / 64));
+    this.lossDispatch = dispatch([...updateFiles, 'shaders/train/loss.wgsl'], 'sample_gradients', updateLayout, updateGroup, [Math.ceil(Math.ceil(this.minibatchRows / 4) / sampleWorkgroup), seeds]);
+    this.gradientDispatch = dispatch([...updateFiles, 'shaders/train/param_grads.wgsl'], 'parameter_gradients', updateLayout, updateGroup, [gradientWorkgroups, seeds]);
   }
 
   private record(pass: GPUComputePassEncoder, { pipeline, bindGroups, workgroups }: Dispatch): void {
     pass.setPipeline(pipeline);
     bindGroups.forEach((group, index) => pass.setBindGroup(index, group));
-    const [x, y = 1] = typeof workgroups === 'number' ? [workgroups] : workgroups;
-    pass.dispatchWorkgroups(x, y);
+    const [x, y = 1, z = 1] = typeof workgroups === 'number' ? [workgroups] : workgroups;
+    pass.dispatchWorkgroups(x, y, z);
   }
 
   /** One rollout of every env under the current parameters (its returns not computed). */
@@ -350,28 +373,40 @@ export class GpuTrainer {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  async readLossStats(): Promise<TrainLossStats> {
-    const at = this.layout.sections.RO_LOSS_STATS * 4;
-    const [raw, adam] = await Promise.all([readBuffer(this.device, this.train, ROW_STATS * 4, at), this.adam.readState()]);
+  /** Run `seed`'s (counted from 0 in the seed grid). */
+  async readLossStats(seed = 0): Promise<TrainLossStats> {
+    const at = (seed * this.layout.words + this.layout.sections.RO_LOSS_STATS) * 4;
+    const [raw, adam] = await Promise.all([readBuffer(this.device, this.train, ROW_STATS * 4, at), this.adam.readStates()]);
     const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = new Float32Array(raw);
-    return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm: adam.gradNorm, updates: adam.step };
+    return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm: adam[seed].gradNorm, updates: adam[seed].step };
   }
 
+  /** The runs' parameters, one after another. */
   async readParams(): Promise<Float32Array> {
-    return new Float32Array(await readBuffer(this.device, this.params, this.net.layout.size * 4));
+    return new Float32Array(await readBuffer(this.device, this.params, this.seeds * this.net.layout.size * 4));
   }
 
   async readGradients(): Promise<Float32Array> {
-    return new Float32Array(await readBuffer(this.device, this.grads, this.net.layout.size * 4));
+    return new Float32Array(await readBuffer(this.device, this.grads, this.seeds * this.net.layout.size * 4));
   }
 
-  /** A section of the train buffer as words (tests and debugging). */
-  async readSection(name: keyof TrainLayout['sections'], words: number): Promise<Uint32Array> {
-    return new Uint32Array(await readBuffer(this.device, this.train, words * 4, this.layout.sections[name] * 4));
+  /** A section of run `seed`'s train buffer as words (tests and debugging). */
+  async readSection(name: keyof TrainLayout['sections'], words: number, seed = 0): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.device, this.train, words * 4, (seed * this.layout.words + this.layout.sections[name]) * 4));
   }
 
   destroy(): void {
     this.vecEnv.destroy();
     for (const buffer of [this.params, this.packed, this.train, this.grads, this.adam.firstMoment, this.adam.secondMoment, this.adam.state]) buffer.destroy();
   }
+}
+
+function concatenate(parts: ArrayLike<number>[]): Float32Array {
+  const all = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
 }

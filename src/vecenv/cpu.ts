@@ -58,7 +58,7 @@ export class CpuVecEnv implements VecEnv {
     if (seed !== undefined) this.currentSeed = seed >>> 0;
     const { env, options } = this;
     for (let i = 0; i < this.numEnvs; i++) {
-      this.states[i] = env.reset(options.params, new CounterRng(this.currentSeed, Stream.env, i, 0));
+      this.states[i] = env.reset(options.params, this.rng(Stream.env, i, 0));
       env.observe(options.params, this.states[i], this.obs, i * this.obsSize);
       this.t[i] = 0;
       this.length[i] = 0;
@@ -70,13 +70,19 @@ export class CpuVecEnv implements VecEnv {
     this.totals = emptyTotals();
   }
 
+  /** Env i's draws: as env i mod seedEnvs of its seed (VecEnvOptions.seedEnvs; the seed wraps at 2^32 as a u32 does). */
+  private rng(stream: number, i: number, step: number): CounterRng {
+    const { seedEnvs } = this.options;
+    return new CounterRng(this.currentSeed + Math.floor(i / seedEnvs), stream, i % seedEnvs, step);
+  }
+
   private advance(i: number, chosen: number): void {
     const { env, options } = this;
     const { action: choice, valid } = checkAction(options.actionSpace, chosen);
     if (!valid) this.totals.invalidActions++;
     const action = options.choices ? options.choices[choice] : choice;
     this.t[i]++;
-    const rng = new CounterRng(this.currentSeed, Stream.env, i, this.t[i]);
+    const rng = this.rng(Stream.env, i, this.t[i]);
     const out = env.step(options.params, this.states[i], action, rng);
     this.states[i] = out.state;
     this.length[i]++;
@@ -111,7 +117,7 @@ export class CpuVecEnv implements VecEnv {
     const space = this.spec.actionSpace;
     for (let i = 0; i < this.numEnvs; i++) {
       for (let k = 0; k < steps; k++) {
-        this.advance(i, randomAction(space, new CounterRng(this.currentSeed, Stream.action, i, this.t[i] + 1)));
+        this.advance(i, randomAction(space, this.rng(Stream.action, i, this.t[i] + 1)));
       }
     }
   }

@@ -120,6 +120,7 @@ export class GpuVecEnv implements VecEnv {
         NUM_CHOICES: options.choices?.length ?? 0,
         ACTION_CODES: (options.choices ?? []).reduce((codes, action, k) => (codes | (action << (4 * k))) >>> 0, 0),
         AUTO_RESET: options.autoReset ? 1 : 0,
+        SEED_ENVS: options.seedEnvs,
         WORKGROUP_SIZE,
       },
     };

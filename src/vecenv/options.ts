@@ -9,6 +9,8 @@ export interface ResolvedOptions {
   choices?: readonly number[];
   numEnvs: number;
   seed: number;
+  /** Envs per seed (VecEnvOptions.seedEnvs). */
+  seedEnvs: number;
   timeLimit: number;
   autoReset: boolean;
   params: Record<string, unknown>;
@@ -29,6 +31,10 @@ export function resolveOptions(env: EnvDefinition<any, any>, options: VecEnvOpti
   }
   const seed = options.seed ?? DEFAULT_SEED;
   if (!isCount(seed) || seed > 0xffffffff) throw new InputError(`seed must be an integer in [0, 2^32), got ${String(seed)}`);
+  const seedEnvs = options.seedEnvs ?? numEnvs;
+  if (!isCount(seedEnvs) || seedEnvs === 0 || numEnvs % seedEnvs !== 0) {
+    throw new InputError(`seedEnvs must be a positive integer that divides numEnvs (${numEnvs}), got ${String(seedEnvs)}`);
+  }
   const timeLimit = options.timeLimit ?? env.spec.timeLimit;
   if (!isCount(timeLimit)) throw new InputError(`timeLimit must be a non-negative integer (0 for none), got ${String(timeLimit)}`);
   const params = { ...env.params };
@@ -44,5 +50,5 @@ export function resolveOptions(env: EnvDefinition<any, any>, options: VecEnvOpti
   env.checkParams?.(params);
   const choices = params.minimalActionSet === true ? env.spec.minimalActions : undefined;
   const actionSpace: ActionSpace = choices ? { kind: 'discrete', n: choices.length } : env.spec.actionSpace;
-  return { actionSpace, choices, numEnvs, seed, timeLimit, autoReset: options.autoReset ?? true, params };
+  return { actionSpace, choices, numEnvs, seed, seedEnvs, timeLimit, autoReset: options.autoReset ?? true, params };
 }

@@ -47,6 +47,12 @@ export interface VecEnvOptions {
   autoReset?: boolean;
   /** Overrides of the env's params (constants, options). */
   params?: Record<string, unknown>;
+  /**
+   * Envs per seed: env i draws as env i mod seedEnvs of seed + ⌊i / seedEnvs⌋, so one VecEnv holds
+   * the envs of several consecutive seeds side by side (a seed grid: several training runs in each
+   * dispatch). Must divide numEnvs; numEnvs (one seed) when absent.
+   */
+  seedEnvs?: number;
 }
 
 /**

@@ -4,6 +4,8 @@ import { ADAM_DEFAULTS, type AdamConfig } from '../reference.ts';
 import type { GpuGradientReduction } from './gradients.ts';
 import { makeDispatch, recordDispatches, type Dispatch } from './kernels.ts';
 
+/** Bytes of AdamState in shaders/nn/adam.wgsl. */
+const ADAM_STATE_BYTES = 20;
 /** ADAM_WORKGROUP in shaders/nn/adam.wgsl. */
 const ADAM_WORKGROUP = 256;
 /** Stands for "no clipping": no float32 norm exceeds it, and the kernels need no special case. */
@@ -21,6 +23,12 @@ export interface GpuAdamOptions {
   maxGradNorm: number | null;
   /** Betas and eps; CleanRL's PPO values unless given. */
   config?: AdamConfig;
+  /**
+   * Parameter sets of paramCount, one after another in params and grads, each with its own moments,
+   * step and norm (a seed grid's runs, src/train/gpu-trainer.ts); reduction's partials likewise,
+   * normPartialCount per set. 1 unless given.
+   */
+  sets?: number;
 }
 
 export interface GpuAdamState {
@@ -50,16 +58,17 @@ export class GpuAdam {
   constructor(gpu: GpuContext, options: GpuAdamOptions) {
     const { device } = gpu;
     const { paramCount, reduction } = options;
+    const sets = options.sets ?? 1;
     this.device = device;
-    this.firstMoment = createStorageBuffer(device, 'adam first moment', paramCount * 4);
-    this.secondMoment = createStorageBuffer(device, 'adam second moment', paramCount * 4);
-    this.state = createStorageBuffer(device, 'adam state', 20);
+    this.firstMoment = createStorageBuffer(device, 'adam first moment', sets * paramCount * 4);
+    this.secondMoment = createStorageBuffer(device, 'adam second moment', sets * paramCount * 4);
+    this.state = createStorageBuffer(device, 'adam state', sets * ADAM_STATE_BYTES);
     this.configBuffer = device.createBuffer({ label: 'adam config', size: this.configWords.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
 
     const { beta1, beta2, eps } = options.config ?? ADAM_DEFAULTS;
     const floats = new Float32Array(this.configWords);
     floats.set([options.learningRate, beta1, beta2, 1 - beta1, 1 - beta2, Math.log(beta1), Math.log(beta2), eps, options.maxGradNorm ?? LARGEST_FLOAT32]);
-    new Uint32Array(this.configWords).set([paramCount, reduction.normPartialCount], 9);
+    new Uint32Array(this.configWords).set([paramCount, reduction.normPartialCount, sets], 9);
     device.queue.writeBuffer(this.configBuffer, 0, this.configWords);
 
     this.dispatches = [
@@ -67,13 +76,13 @@ export class GpuAdam {
         files: ['adam.wgsl', 'adam_prepare.wgsl'],
         entryPoint: 'adam_prepare',
         buffers: [this.configBuffer, reduction.normPartials, this.state],
-        grid: [1],
+        grid: [sets],
       }),
       makeDispatch(gpu, {
         files: ['adam.wgsl', 'adam_update.wgsl'],
         entryPoint: 'adam_update',
         buffers: [this.configBuffer, this.state, options.grads, options.params, this.firstMoment, this.secondMoment],
-        grid: [Math.ceil(paramCount / ADAM_WORKGROUP)],
+        grid: [Math.ceil((sets * paramCount) / ADAM_WORKGROUP)],
       }),
     ];
   }
@@ -95,9 +104,16 @@ export class GpuAdam {
   }
 
   async readState(): Promise<GpuAdamState> {
+    return (await this.readStates())[0];
+  }
+
+  /** Each parameter set's. */
+  async readStates(): Promise<GpuAdamState[]> {
     const words = await readBuffer(this.device, this.state);
-    const [step] = new Uint32Array(words, 0, 1);
-    const [gradNorm, clipScale] = new Float32Array(words, 4, 2);
-    return { step, gradNorm, clipScale };
+    return Array.from({ length: words.byteLength / ADAM_STATE_BYTES }, (_, set) => {
+      const [step] = new Uint32Array(words, set * ADAM_STATE_BYTES, 1);
+      const [gradNorm, clipScale] = new Float32Array(words, set * ADAM_STATE_BYTES + 4, 2);
+      return { step, gradNorm, clipScale };
+    });
   }
 }
