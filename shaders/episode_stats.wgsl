@@ -1,5 +1,6 @@
-// Drains the per-env episode sums of shaders/vecenv.wgsl into one small record for the host:
-// a single workgroup strides over all envs, then reduces in shared memory.
+// Drains the per-env episode sums of shaders/vecenv.wgsl into one small record per seed of the
+// VecEnv (VecEnvOptions.seedEnvs) for the host: a workgroup per seed strides over its envs, then
+// reduces in shared memory.
 
 
 struct EpisodeTotals {
@@ -14,7 +15,7 @@ struct EpisodeTotals {
 const REDUCE_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<storage, read_write> episode_buf: array<Episode>;
-@group(0) @binding(1) var<storage, read_write> totals: EpisodeTotals;
+@group(0) @binding(1) var<storage, read_write> totals: array<EpisodeTotals>;
 
 var<workgroup> episodes: array<u32, REDUCE_SIZE>;
 var<workgroup> lengths: array<u32, REDUCE_SIZE>;
@@ -24,14 +25,19 @@ var<workgroup> returns_sq: array<f32, REDUCE_SIZE>;
 var<workgroup> lengths_sq: array<f32, REDUCE_SIZE>;
 
 @compute @workgroup_size(REDUCE_SIZE)
-fn drain_episode_stats(@builtin(local_invocation_index) lane: u32) {
+fn drain_episode_stats(
+  @builtin(local_invocation_index) lane: u32,
+  @builtin(workgroup_id) group: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  let envs = arrayLength(&episode_buf) / groups.x;
   var e = 0u;
   var l = 0u;
   var v = 0u;
   var r = 0.0;
   var r2 = 0.0;
   var l2 = 0.0;
-  for (var i = lane; i < arrayLength(&episode_buf); i += REDUCE_SIZE) {
+  for (var i = group.x * envs + lane; i < (group.x + 1u) * envs; i += REDUCE_SIZE) {
     let ep = episode_buf[i];
     e += ep.episodes;
     l += ep.length_sum;
@@ -64,6 +70,6 @@ fn drain_episode_stats(@builtin(local_invocation_index) lane: u32) {
     }
   }
   if (lane == 0u) {
-    totals = EpisodeTotals(episodes[0], lengths[0], invalid[0], returns[0], returns_sq[0], lengths_sq[0]);
+    totals[group.x] = EpisodeTotals(episodes[0], lengths[0], invalid[0], returns[0], returns_sq[0], lengths_sq[0]);
   }
 }

@@ -163,6 +163,31 @@ describe('wgym train, eval and plot', () => {
     }
   });
 
+  it('--seeds trains a seed grid: each seed as it trains alone, in its own directory, resumed together', () => {
+    const grid = join(dir, 'grid');
+    const result = wgym('train', ...SHORT, '--seed', '2', '--seeds', '3', '--out', grid, '--json');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('seeds 2–4 side by side');
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ steps: 2048, seeds: [2, 3, 4], stopped: false });
+    expect(summary.runs.map((r: { seed: number; checkpoint: string }) => [r.seed, r.checkpoint])).toEqual([2, 3, 4].map((seed) => [seed, join(grid, `s${seed}`)]));
+    // Seed 3 alone, then both continued (the grid from its three directories, named in any order).
+    const alone = join(dir, 'alone3');
+    expect(wgym('train', ...SHORT, '--seed', '3', '--out', alone).code).toBe(0);
+    const same = (file: string) => readFileSync(join(grid, 's3', file)).equals(readFileSync(join(alone, file)));
+    expect(same('model.safetensors') && same('optimizer.safetensors')).toBe(true);
+    expect(wgym('train', '--resume', join(grid, 's4'), join(grid, 's2'), join(grid, 's3'), '--total-steps', '3072').code).toBe(0);
+    expect(wgym('train', '--resume', alone, '--total-steps', '3072').code).toBe(0);
+    expect(same('model.safetensors') && same('optimizer.safetensors')).toBe(true);
+    expect(JSON.parse(readFileSync(join(grid, 's4', 'checkpoint.json'), 'utf8'))).toMatchObject({ seed: 4, step: 3072 });
+    // Runs that do not make a grid: seeds 2 and 4 (not consecutive), and --seeds against --resume.
+    const gap = wgym('train', '--resume', join(grid, 's2'), join(grid, 's4'), '--total-steps', '4096');
+    expect(gap.code).toBe(2);
+    expect(errorLines(gap.stderr)).toEqual([expect.stringMatching(/^wgym: --resume: .*s4 \(classic\/cartpole, ppo, seed 4, step 3072\) does not continue a seed grid with .*s2 .*consecutive seeds$/)]);
+    const count = wgym('train', '--resume', alone, '--seeds', '2', '--total-steps', '4096');
+    expect(errorLines(count.stderr)).toEqual(['wgym: --seeds 2: --resume continues the run it names; to resume a seed grid, name the directory of each of its runs']);
+  });
+
   it('Ctrl-C stops after the iteration with a checkpoint and a summary, also when the signal comes twice at once', async () => {
     const out = join(dir, 'interrupted');
     const { child, output, exit } = wgymProcess('train', '--env', 'classic/cartpole', '--total-steps', '10000000', '--out', out, '--json');

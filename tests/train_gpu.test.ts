@@ -253,6 +253,7 @@ describe('a seed grid', () => {
       const params = await grid.readParams();
       const size = grid.net.layout.size;
       const episodes = await grid.vecEnv.readEpisodeSums();
+      const seedStats = await grid.vecEnv.readSeedStats();
       for (let s = 0; s < seeds; s++) {
         const own = await alone[s].readParams();
         expect(params.subarray(s * size, (s + 1) * size), `parameters of seed ${seed + s}`).toEqual(own);
@@ -261,6 +262,9 @@ describe('a seed grid', () => {
         expect(await grid.readSection('RO_RETURNS', plan.rolloutSteps * numEnvs, s)).toEqual(returns);
         const ownEpisodes = await alone[s].vecEnv.readEpisodeSums();
         expect(Array.from(episodes.returnSum).slice(s * numEnvs, (s + 1) * numEnvs)).toEqual(Array.from(ownEpisodes.returnSum));
+        const ownStats = await alone[s].vecEnv.readStats();
+        expect(ownStats.episodes, 'episodes ended').toBeGreaterThan(0);
+        expect(seedStats[s]).toEqual(ownStats);
       }
       // The runs differ from each other, so the comparison above could fail.
       expect(params.subarray(0, size)).not.toEqual(params.subarray(size, 2 * size));

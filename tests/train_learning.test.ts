@@ -17,11 +17,12 @@ describe('learning', () => {
 
   it('PPO learns CartPole: mean return ≥ 150 within 100k steps', async () => {
     const config = resolveConfig('ppo', 'classic/cartpole', { totalSteps: 100_000 });
-    const result = await train(gpu, { envId: 'classic/cartpole', algo: 'ppo', config, seed: 1, outDir: null, checkpointEvery: 0 });
-    const first = result.records.find((record) => record.return_last100 !== null)?.return_last100;
-    console.log(`PPO CartPole, 100k steps on ${gpu.adapterName}: mean return ${first?.toFixed(1)} at first, ${result.returnLast100?.toFixed(1)} at the end (last 100 episodes), ${Math.round(result.stepsPerSecond)} steps/s`);
+    const result = await train(gpu, { envId: 'classic/cartpole', algo: 'ppo', config, seed: 1, outDirs: null, checkpointEvery: 0 });
+    const [run] = result.runs;
+    const first = run.records.find((record) => record.return_last100 !== null)?.return_last100;
+    console.log(`PPO CartPole, 100k steps on ${gpu.adapterName}: mean return ${first?.toFixed(1)} at first, ${run.returnLast100?.toFixed(1)} at the end (last 100 episodes), ${Math.round(result.stepsPerSecond)} steps/s`);
     expect(result.steps).toBe(99_840);
     expect(first).toBeLessThan(50);
-    expect(result.returnLast100).toBeGreaterThanOrEqual(150);
+    expect(run.returnLast100).toBeGreaterThanOrEqual(150);
   });
 });

@@ -82,10 +82,11 @@ withGpuOptions(
     .option('--total-steps <n>', "env steps to train for (default: the algorithm's preset)")
     .option('--envs <n>', "parallel envs (default: the algorithm's preset)")
     .option('--seed <n>', 'seed of the envs, the initial parameters, the policy and the shuffles (default: 1)')
+    .option('--seeds <n>', 'train n runs, of seeds seed, seed + 1, …, side by side in every dispatch (a seed grid; on a GPU about the time of one), each with its own run directory (default: 1)')
     .option('--config <file>', 'JSON object of config fields over the preset (see the README for the fields)')
-    .option('--out <dir>', 'run directory (default: runs/<env>_<algo>_s<seed>)')
+    .option('--out <dir>', 'run directory (default: runs/<env>_<algo>_s<seed>); with --seeds, the folder of the runs, <dir>/s<seed> each')
     .option('--checkpoint-every <steps>', 'env steps between checkpoints (0: only at the end)', '100000')
-    .option('--resume <dir>', "continue the run in this directory from its checkpoint (with its env, algorithm and seed)")
+    .option('--resume <dirs...>', 'continue the run in this directory from its checkpoint (with its env, algorithm and seed); the directories of runs of consecutive seeds at one step continue as a seed grid')
     .option('--json', 'print a JSON summary on stdout at the end (progress goes to stderr)'),
 ).action(async (flags: TrainFlags) => {
   process.exitCode = await trainCommand(flags);

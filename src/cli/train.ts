@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { getEnv } from '../../envs/index.ts';
 import { getAlgorithm, resolveConfig, type AlgoName } from '../algos/index.ts';
 import { InputError } from '../errors.ts';
-import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.ts';
+import { CHECKPOINT_FILE, loadCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
 import type { MetricsRecord } from '../train/metrics.ts';
-import { train, trainingIterations } from '../train/run.ts';
+import { train, trainingIterations, type RunResult } from '../train/run.ts';
 import { nonNegativeInt, positiveInt } from './flags.ts';
 import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
 
@@ -16,10 +16,11 @@ export interface TrainFlags extends GpuFlags {
   totalSteps?: string;
   envs?: string;
   seed?: string;
+  seeds?: string;
   config?: string;
   out?: string;
   checkpointEvery: string;
-  resume?: string;
+  resume?: string[];
   json?: boolean;
 }
 
@@ -43,13 +44,34 @@ const SAME_INTERRUPT_MS = 300;
 
 const formatReturn = (value: number | null) => (value === null ? '-' : value.toFixed(1));
 
+/** The checkpoints of the runs --resume names, in seed order, checked to make one run or one seed grid. */
+function loadResumed(dirs: string[]): { checkpoints: Checkpoint[]; dirs: string[] } {
+  const runs = dirs.map((dir) => ({ dir, checkpoint: loadCheckpoint(dir) })).sort((a, b) => a.checkpoint.seed - b.checkpoint.seed);
+  const [first] = runs;
+  for (const [k, { dir, checkpoint }] of runs.entries()) {
+    const same = checkpoint.envId === first.checkpoint.envId && checkpoint.algo === first.checkpoint.algo && JSON.stringify(checkpoint.config) === JSON.stringify(first.checkpoint.config);
+    if (!same || checkpoint.step !== first.checkpoint.step || checkpoint.seed !== first.checkpoint.seed + k) {
+      throw new InputError(
+        `--resume: ${dir} (${checkpoint.envId}, ${checkpoint.algo}, seed ${checkpoint.seed}, step ${checkpoint.step}) does not continue a seed grid with ${first.dir} (${first.checkpoint.envId}, ${first.checkpoint.algo}, seed ${first.checkpoint.seed}, step ${first.checkpoint.step}): the runs must share env, algorithm, config and step, and have consecutive seeds`,
+      );
+    }
+  }
+  return { checkpoints: runs.map((run) => run.checkpoint), dirs: runs.map((run) => run.dir) };
+}
+
 export async function trainCommand(flags: TrainFlags): Promise<number> {
-  const resume = flags.resume ? loadCheckpoint(flags.resume) : undefined;
-  if (resume) {
+  const resumed = flags.resume ? loadResumed(flags.resume) : undefined;
+  const resume = resumed?.checkpoints[0];
+  if (resume && resumed) {
     const run = { '--env': resume.envId, '--algo': resume.algo, '--seed': String(resume.seed) };
-    for (const [flag, value] of Object.entries({ '--env': flags.env, '--algo': flags.algo, '--seed': flags.seed && String(nonNegativeInt('--seed', flags.seed)) })) {
+    const given = { '--env': flags.env, '--algo': flags.algo, '--seed': flags.seed && String(nonNegativeInt('--seed', flags.seed)) };
+    for (const [flag, value] of Object.entries(given)) {
       const own = run[flag as keyof typeof run];
       if (value !== undefined && value !== own) throw new InputError(`${flag} ${value}: this run was started with ${flag} ${own}, and --resume continues it as it was`);
+    }
+    const count = resumed.checkpoints.length;
+    if (flags.seeds !== undefined && positiveInt('--seeds', flags.seeds) !== count) {
+      throw new InputError(`--seeds ${flags.seeds}: --resume continues the ${count === 1 ? 'run' : `${count} runs`} it names; to resume a seed grid, name the directory of each of its runs`);
     }
   }
   const envId = resume?.envId ?? flags.env;
@@ -71,15 +93,19 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     throw new InputError(`this run is already at step ${resume.step} of its ${config.totalSteps}; pass a larger --total-steps to train it further`);
   }
   const seed = resume?.seed ?? nonNegativeInt('--seed', flags.seed ?? '1');
-  const outDir = flags.resume ?? flags.out ?? join('runs', `${envId.replace('/', '_')}_${algo}_s${seed}`);
-  if (!resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
-    throw new InputError(`${outDir} already holds a run; continue it with --resume ${outDir}, or choose another --out`);
+  const seeds = resumed?.checkpoints.length ?? positiveInt('--seeds', flags.seeds ?? '1');
+  const seedList = Array.from({ length: seeds }, (_, s) => seed + s);
+  const defaultDir = (runSeed: number) => join('runs', `${envId.replace('/', '_')}_${algo}_s${runSeed}`);
+  const outDirs = resumed?.dirs ?? (seeds === 1 ? [flags.out ?? defaultDir(seed)] : seedList.map((runSeed) => (flags.out ? join(flags.out, `s${runSeed}`) : defaultDir(runSeed))));
+  for (const outDir of resumed ? [] : outDirs) {
+    if (existsSync(join(outDir, CHECKPOINT_FILE))) throw new InputError(`${outDir} already holds a run; continue it with --resume ${outDir}, or choose another --out`);
   }
   const checkpointEvery = nonNegativeInt('--checkpoint-every', flags.checkpointEvery);
 
   const gpu = await openGpuForLongKernels(flags);
   const log = (text: string) => process.stderr.write(`${text}\n`);
-  log(`wgym train: ${envId}, ${algo}, ${config.numEnvs} envs × ${config.numSteps} steps, ${config.totalSteps} steps, seed ${seed}, on ${gpu.adapterName}; run directory ${outDir}`);
+  const which = seeds === 1 ? `seed ${seed}` : `seeds ${seed}–${seed + seeds - 1} side by side`;
+  log(`wgym train: ${envId}, ${algo}, ${config.numEnvs} envs × ${config.numSteps} steps, ${config.totalSteps} steps, ${which}, on ${gpu.adapterName}; run ${seeds === 1 ? 'directory' : 'directories'} ${outDirs.join(', ')}`);
   if (resume && config.annealLr && config.totalSteps !== resume.config.totalSteps) {
     log(`note: the learning rate now anneals to 0 at ${config.totalSteps} steps, not at the ${resume.config.totalSteps} this run was started with`);
   }
@@ -88,12 +114,17 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     : undefined;
   bar?.start(config.totalSteps, resume?.step ?? 0, { sps: '-', ret: '-' });
   let lastLogged = 0;
-  const onRecord = (record: MetricsRecord) => {
-    bar?.update(record.step, { sps: Math.round(record.steps_per_s), ret: formatReturn(record.return_last100) });
+  // Each run's latest mean return over its last 100 episodes.
+  const returns: (number | null)[] = seedList.map(() => null);
+  const onRecord = (record: MetricsRecord, run: number) => {
+    returns[run] = record.return_last100;
+    if (run < seeds - 1) return;
+    const shown = returns.map(formatReturn).join(' / ');
+    bar?.update(record.step, { sps: Math.round(record.steps_per_s), ret: shown });
     // Without a terminal, a line every ~10% of the run.
     if (!bar && record.step - lastLogged >= config.totalSteps / 10) {
       lastLogged = record.step;
-      log(`  step ${record.step}: ${Math.round(record.steps_per_s)} steps/s, mean return (last 100 episodes) ${formatReturn(record.return_last100)}`);
+      log(`  step ${record.step}: ${Math.round(record.steps_per_s)} steps/s${seeds > 1 ? ' each' : ''}, mean return (last 100 episodes) ${shown}`);
     }
   };
   let interrupts = 0;
@@ -109,29 +140,22 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   try {
-    const result = await train(gpu, { envId, algo, config, seed, outDir, checkpointEvery, resume, onRecord, log, shouldStop: () => interrupts > 0 });
+    const result = await train(gpu, { envId, algo, config, seed, seeds, outDirs, checkpointEvery, resume: resumed?.checkpoints, onRecord, log, shouldStop: () => interrupts > 0 });
     bar?.stop();
-    log(
-      `${result.stopped ? 'stopped' : 'done'}: ${result.steps} steps in ${result.seconds.toFixed(1)} s (${Math.round(result.stepsPerSecond)} steps/s), ` +
-        `${result.dispatchesPerStep.toFixed(3)} dispatches per env step, ${result.episodes} episodes, ` +
-        `mean return over the last 100 episodes ${formatReturn(result.returnLast100)}; checkpoint in ${result.checkpoint}`,
-    );
+    const ended = result.stopped ? 'stopped' : 'done';
+    const speed = `${Math.round(result.stepsPerSecond)} steps/s${seeds > 1 ? ` each, ${Math.round(seeds * result.stepsPerSecond)} together` : ''}`;
+    const outcome = (run: RunResult) => `${run.episodes} episodes, mean return over the last 100 episodes ${formatReturn(run.returnLast100)}; checkpoint in ${run.checkpoint}`;
+    if (seeds === 1) {
+      log(`${ended}: ${result.steps} steps in ${result.seconds.toFixed(1)} s (${speed}), ${result.dispatchesPerStep.toFixed(3)} dispatches per env step, ${outcome(result.runs[0])}`);
+    } else {
+      log(`${ended}: ${result.steps} steps of each of ${seeds} runs in ${result.seconds.toFixed(1)} s (${speed}), ${result.dispatchesPerStep.toFixed(3)} dispatches per env step of a run`);
+      for (const run of result.runs) log(`  seed ${run.seed}: ${outcome(run)}`);
+    }
     if (flags.json) {
-      const summary = {
-        env: envId,
-        algo,
-        seed,
-        steps: result.steps,
-        seconds: result.seconds,
-        steps_per_s: result.stepsPerSecond,
-        dispatches_per_step: result.dispatchesPerStep,
-        episodes: result.episodes,
-        return_last100: result.returnLast100,
-        checkpoint: result.checkpoint,
-        stopped: result.stopped,
-        adapter: gpu.adapterName,
-      };
-      console.log(JSON.stringify(summary));
+      const common = { env: envId, algo, steps: result.steps, seconds: result.seconds, steps_per_s: result.stepsPerSecond, dispatches_per_step: result.dispatchesPerStep };
+      const own = (run: RunResult) => ({ seed: run.seed, episodes: run.episodes, return_last100: run.returnLast100, checkpoint: run.checkpoint });
+      const summary = seeds === 1 ? { ...common, ...own(result.runs[0]) } : { ...common, seeds: seedList, runs: result.runs.map(own) };
+      console.log(JSON.stringify({ ...summary, stopped: result.stopped, adapter: gpu.adapterName }));
     }
     return result.stopped ? 130 : 0;
   } finally {

@@ -401,7 +401,8 @@ export class GpuTrainer {
   }
 }
 
-function concatenate(parts: ArrayLike<number>[]): Float32Array {
+/** The parts one after another (the runs' parts of a seed grid's buffers). */
+export function concatenate(parts: ArrayLike<number>[]): Float32Array<ArrayBuffer> {
   const all = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {

@@ -8,7 +8,7 @@ import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
 import { gpuObservationWords, unpackObservationBits } from './observation.ts';
 import { resolveOptions, type ResolvedOptions } from './options.ts';
 import { packReplay, REPLAY_HEADER_BYTES, replayStatus, type ReplayStatus } from './replay.ts';
-import { episodeStatsFrom, type Actions, type EpisodeStats, type RawStepData, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
+import { episodeStatsFrom, type Actions, type EpisodeStats, type EpisodeTotals, type RawStepData, type StepData, type VecEnv, type VecEnvOptions } from './types.ts';
 
 const WORKGROUP_SIZE = 64;
 const KERNEL_ENTRY_POINTS = { reset: 'reset_all', step: 'step', randomSteps: 'random_steps' } as const;
@@ -16,6 +16,8 @@ type Kernel = keyof typeof KERNEL_ENTRY_POINTS;
 /** Bytes of `Episode` in shaders/episode.wgsl. */
 export const EPISODE_BYTES = 36;
 const EPISODE_WORDS = EPISODE_BYTES / 4;
+/** Bytes of `EpisodeTotals` in shaders/episode_stats.wgsl. */
+const EPISODE_TOTALS_BYTES = 24;
 /** Words of `Episode` (shaders/episode.wgsl) that the host reads or writes. */
 const EPISODE_LENGTH_WORD = 1;
 const EPISODE_COUNT_WORD = 3;
@@ -67,6 +69,8 @@ export class GpuVecEnv implements VecEnv {
   readonly numEnvs: number;
   readonly buffers: VecEnvBuffers;
   private currentSeed: number;
+  /** Seeds side by side (VecEnvOptions.seedEnvs). */
+  private readonly seeds: number;
   private readonly device: GPUDevice;
   private readonly obsWords: number;
   private readonly stateWords: number;
@@ -103,7 +107,8 @@ export class GpuVecEnv implements VecEnv {
       done: createStorageBuffer(device, `${label} done`, n * 4),
       episodes: createStorageBuffer(device, `${label} episodes`, n * EPISODE_BYTES),
     };
-    this.totals = createStorageBuffer(device, `${label} episode totals`, 24);
+    this.seeds = options.numEnvs / options.seedEnvs;
+    this.totals = createStorageBuffer(device, `${label} episode totals`, this.seeds * EPISODE_TOTALS_BYTES);
     if (replayDraws) {
       if (replayDraws.length !== n) throw new InputError(`replay: expected draws for ${n} envs, got ${replayDraws.length}`);
       const packed = packReplay(replayDraws);
@@ -251,18 +256,38 @@ export class GpuVecEnv implements VecEnv {
   }
 
   async readStats(): Promise<EpisodeStats> {
+    const totals = await this.drainTotals();
+    const sum = (key: keyof EpisodeTotals) => totals.reduce((total, seed) => total + seed[key], 0);
+    return episodeStatsFrom({
+      episodes: sum('episodes'),
+      returnSum: sum('returnSum'),
+      returnSqSum: sum('returnSqSum'),
+      lengthSum: sum('lengthSum'),
+      lengthSqSum: sum('lengthSqSum'),
+      invalidActions: sum('invalidActions'),
+    });
+  }
+
+  /** As readStats, for each seed's envs (VecEnvOptions.seedEnvs) on its own. */
+  async readSeedStats(): Promise<EpisodeStats[]> {
+    return (await this.drainTotals()).map(episodeStatsFrom);
+  }
+
+  private async drainTotals(): Promise<EpisodeTotals[]> {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(this.statsPipeline);
     pass.setBindGroup(0, this.statsBindGroup);
-    pass.dispatchWorkgroups(1);
+    pass.dispatchWorkgroups(this.seeds);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
     const raw = await readBuffer(this.device, this.totals);
-    // `EpisodeTotals` in shaders/episode_stats.wgsl.
-    const [episodes, lengthSum, invalidActions] = new Uint32Array(raw, 0, 3);
-    const [returnSum, returnSqSum, lengthSqSum] = new Float32Array(raw, 12, 3);
-    return episodeStatsFrom({ episodes, returnSum, returnSqSum, lengthSum, lengthSqSum, invalidActions });
+    // `EpisodeTotals` in shaders/episode_stats.wgsl, one per seed.
+    return Array.from({ length: this.seeds }, (_, seed) => {
+      const [episodes, lengthSum, invalidActions] = new Uint32Array(raw, seed * EPISODE_TOTALS_BYTES, 3);
+      const [returnSum, returnSqSum, lengthSqSum] = new Float32Array(raw, seed * EPISODE_TOTALS_BYTES + 12, 3);
+      return { episodes, returnSum, returnSqSum, lengthSum, lengthSqSum, invalidActions };
+    });
   }
 
   /**
