@@ -44,6 +44,9 @@ profile() {
 profile cartpole classic/cartpole
 profile breakout minatar/breakout
 profile breakout_cnn minatar/breakout --config assets/configs/minatar_cnn.json
+# A seed grid's cost against one run's (wgym train --seeds).
+profile breakout_seeds3 minatar/breakout --seeds 3
+profile breakout_cnn_seeds3 minatar/breakout --config assets/configs/minatar_cnn.json --seeds 3
 # train NAME ENV SECONDS STEPS: PPO, seed 1, its summary JSON and metrics.
 train() {
   step "$1"

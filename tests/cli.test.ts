@@ -85,6 +85,10 @@ describe('wgym CLI', () => {
     // The run's 8 envs and 2 minibatches, not the preset's 4 and 4.
     expect(profile.steps_per_iteration).toBe(8 * 128);
     expect(profile.dispatches_per_iteration).toBe(2 + 5 * 4 * 2);
+    // As a seed grid of three: three times the steps in the same dispatches.
+    const grid = JSON.parse(wgym('profile', '--checkpoint', run, '--seeds', '3', '--repetitions', '1', '--json').stdout);
+    expect(grid).toMatchObject({ seeds: 3, steps_per_iteration: 3 * 8 * 128, dispatches_per_iteration: 2 + 5 * 4 * 2 });
+    expect(grid.steps_per_s).toBeCloseTo(grid.steps_per_iteration / (grid.iteration_ms / 1e3), 3);
   });
 
   it.each([

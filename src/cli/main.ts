@@ -101,6 +101,7 @@ withGpuOptions(
     .option('--config <file>', 'JSON object of config fields over the preset, as for train')
     .option('--envs <n>', "parallel envs (default: the algorithm's preset)")
     .option('--checkpoint <dir>', "profile a run as it has trained (its env, algorithm, config and parameters) instead: the kernels skip ReLU's zeros, which training makes")
+    .option('--seeds <n>', 'profile a seed grid of n runs, as train --seeds trains it (default: 1)')
     .option('--repetitions <n>', 'timed repetitions; the median is reported', '5')
     .option('--json', 'print one JSON object'),
 ).action(async (flags: ProfileFlags) => {

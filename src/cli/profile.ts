@@ -3,6 +3,7 @@ import { resolveConfig, type AlgoConfig, type AlgoName } from '../algos/index.ts
 import { profileTraining } from '../bench/train-phases.ts';
 import { InputError } from '../errors.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
+import { concatenate } from '../train/gpu-trainer.ts';
 import { createTrainer } from '../train/run.ts';
 import { positiveInt } from './flags.ts';
 import { openGpuForLongKernels, type GpuFlags } from './gpu-options.ts';
@@ -14,6 +15,7 @@ export interface ProfileFlags extends GpuFlags {
   config?: string;
   envs?: string;
   checkpoint?: string;
+  seeds?: string;
   repetitions: string;
   json?: boolean;
 }
@@ -37,11 +39,14 @@ function profileSubject(flags: ProfileFlags): { envId: string; algo: AlgoName; c
 export async function profileCommand(flags: ProfileFlags): Promise<number> {
   const { envId, algo, config, params, step } = profileSubject(flags);
   const repetitions = positiveInt('--repetitions', flags.repetitions);
+  const seeds = positiveInt('--seeds', flags.seeds ?? '1');
   const gpu = await openGpuForLongKernels(flags);
   try {
-    const trainer = createTrainer(gpu, algo, envId, config, 1, params);
+    // A seed grid of a checkpoint's network: every run starts from its parameters.
+    const trainer = createTrainer(gpu, algo, envId, config, 1, params && concatenate(Array.from({ length: seeds }, () => params)), seeds);
     const profile = await profileTraining(gpu, trainer, repetitions);
-    const stepsPerSecond = trainer.stepsPerIteration / (profile.iterationMs / 1e3);
+    // The grid's env steps together.
+    const stepsPerSecond = (seeds * trainer.stepsPerIteration) / (profile.iterationMs / 1e3);
     const phaseSum = profile.phases.reduce((sum, phase) => sum + phase.msPerIteration, 0);
     if (flags.json) {
       console.log(
@@ -53,7 +58,8 @@ export async function profileCommand(flags: ProfileFlags): Promise<number> {
           timing: profile.timing,
           num_envs: config.numEnvs,
           num_steps: config.numSteps,
-          steps_per_iteration: trainer.stepsPerIteration,
+          seeds,
+          steps_per_iteration: seeds * trainer.stepsPerIteration,
           dispatches_per_iteration: trainer.dispatchesPerIteration,
           phases: profile.phases.map((phase) => ({
             name: phase.name,
@@ -69,7 +75,7 @@ export async function profileCommand(flags: ProfileFlags): Promise<number> {
       return 0;
     }
     console.log(
-      `${envId}, ${algo}${step === undefined ? '' : ` as trained to step ${step} (${flags.checkpoint})`}: ${config.numEnvs} envs × ${config.numSteps} steps, ${trainer.dispatchesPerIteration} dispatches per iteration, on ${gpu.adapterName}; ` +
+      `${envId}, ${algo}${step === undefined ? '' : ` as trained to step ${step} (${flags.checkpoint})`}: ${config.numEnvs} envs × ${config.numSteps} steps${seeds > 1 ? ` × ${seeds} seeds side by side` : ''}, ${trainer.dispatchesPerIteration} dispatches per iteration, on ${gpu.adapterName}; ` +
         `GPU time from ${profile.timing === 'gpu-timestamps' ? 'timestamp queries' : 'the wall clock'}, median of ${repetitions}`,
     );
     const rows = profile.phases.map((phase) => [
