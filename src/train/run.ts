@@ -6,12 +6,15 @@ import { RunError } from '../errors.ts';
 import { readBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { GpuPacer } from '../gpu/pacer.ts';
+import { ADAM_STATE_BYTES } from '../nn/gpu/adam.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { saveCheckpoint, writeAtomically, type Checkpoint } from './checkpoint.ts';
 import { concatenate, GpuTrainer } from './gpu-trainer.ts';
 import { MetricsLog, type MetricsRecord } from './metrics.ts';
 
 export const CONFIG_FILE = 'config.json';
+/** Words of each run's AdamState. */
+const ADAM_STATE_WORDS = ADAM_STATE_BYTES / 4;
 
 export interface TrainOptions {
   envId: string;
@@ -284,7 +287,4 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
     runs: runs.map((run) => ({ seed: run.seed, returnLast100: run.records.at(-1)?.return_last100 ?? null, episodes: run.episodes, checkpoint: run.lastCheckpoint, records: run.records })),
   };
 }
-
-/** Words of AdamState (shaders/nn/adam.wgsl), whose first is the step count. */
-const ADAM_STATE_WORDS = 5;
 

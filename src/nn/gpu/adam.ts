@@ -4,8 +4,8 @@ import { ADAM_DEFAULTS, type AdamConfig } from '../reference.ts';
 import type { GpuGradientReduction } from './gradients.ts';
 import { makeDispatch, recordDispatches, type Dispatch } from './kernels.ts';
 
-/** Bytes of AdamState in shaders/nn/adam.wgsl. */
-const ADAM_STATE_BYTES = 20;
+/** Bytes of AdamState in shaders/nn/adam.wgsl, whose first word is the step count. */
+export const ADAM_STATE_BYTES = 20;
 /** ADAM_WORKGROUP in shaders/nn/adam.wgsl. */
 const ADAM_WORKGROUP = 256;
 /** Stands for "no clipping": no float32 norm exceeds it, and the kernels need no special case. */
