@@ -35,6 +35,12 @@ fn weight4(v: u32) -> vec4<f32> {
   return weights[seed_run() * PACKED_VEC4S + v];
 }
 
+// Float k of that vec4: one float loaded where weight4(v)[k] loads four (SwiftShader gathers each
+// float of a load at a computed index).
+fn weight(v: u32, k: u32) -> f32 {
+  return weights[seed_run() * PACKED_VEC4S + v][k];
+}
+
 fn stage(s: u32) -> Stage {
   return decode_stage(bitcast<vec4<u32>>(weight4(4u * s)), bitcast<vec4<u32>>(weight4(4u * s + 1u)), bitcast<vec4<u32>>(weight4(4u * s + 2u)), bitcast<vec4<u32>>(weight4(4u * s + 3u)));
 }
@@ -93,7 +99,7 @@ fn is_sparse_input_layer(st: Stage) -> bool {
 
 // b[o], column inputs of the packed [W | b]ᵀ.
 fn conv_bias(st: Stage, o: u32) -> f32 {
-  return weight4(st.forward + st.inputs * blocks_of(st.outputs) + o / 4u)[o % 4u];
+  return weight(st.forward + st.inputs * blocks_of(st.outputs) + o / 4u, o % 4u);
 }
 
 // Adds x · W[o][c][ky][kx] for input j = (cell (y, x), channel c) to every output (o, r, col) whose
@@ -299,7 +305,7 @@ fn policy_greedy(row_at: u32) -> u32 {
 const HALF_LOG_2PI: f32 = 0.918938533204672742;
 
 fn policy_log_std() -> f32 {
-  return weight4(LOG_STD_PACKED).x;
+  return weight(LOG_STD_PACKED, 0u);
 }
 
 fn gaussian_log_prob(z: vec4<f32>, log_std: f32) -> vec4<f32> {
@@ -533,14 +539,14 @@ fn quad_backward_live(st: Stage, dz: u32, live: u32) {
       let d = load4(dz + st.output_at + o);
       let o4 = o / 4u;
       let lane = o % 4u;
-      a[0] += weight4(rows[0] + o4)[lane] * d;
-      a[1] += weight4(rows[1] + o4)[lane] * d;
-      a[2] += weight4(rows[2] + o4)[lane] * d;
-      a[3] += weight4(rows[3] + o4)[lane] * d;
-      a[4] += weight4(rows[4] + o4)[lane] * d;
-      a[5] += weight4(rows[5] + o4)[lane] * d;
-      a[6] += weight4(rows[6] + o4)[lane] * d;
-      a[7] += weight4(rows[7] + o4)[lane] * d;
+      a[0] += weight(rows[0] + o4, lane) * d;
+      a[1] += weight(rows[1] + o4, lane) * d;
+      a[2] += weight(rows[2] + o4, lane) * d;
+      a[3] += weight(rows[3] + o4, lane) * d;
+      a[4] += weight(rows[4] + o4, lane) * d;
+      a[5] += weight(rows[5] + o4, lane) * d;
+      a[6] += weight(rows[6] + o4, lane) * d;
+      a[7] += weight(rows[7] + o4, lane) * d;
     }
     for (var k = 0u; k < 8u; k++) {
       if (js[k] < st.inputs) {
