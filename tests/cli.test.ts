@@ -97,6 +97,8 @@ describe('wgym CLI', () => {
     [['profile', '--checkpoint', '/nonexistent', '--env', 'classic/cartpole', '--algo', 'a2c'], /^wgym: --checkpoint profiles the run with its own env, algorithm and config; leave out --env, --algo$/m],
     [['profile', '--checkpoint', '/nonexistent'], /^wgym: .*\/nonexistent\/checkpoint.json/],
     [['profile', '--env', 'classic/cartpole', '--repetitions', '0'], /^wgym: --repetitions takes one positive integer, got '0'/],
+    [['profile', '--env', 'classic/cartpole', '--seeds', '0'], /^wgym: --seeds takes one positive integer, got '0'/],
+    [['train', '--env', 'classic/cartpole', '--seeds', 'three'], /^wgym: --seeds takes one positive integer, got 'three'/],
     [['bench', '--env', 'atari/pong'], /^wgym: unknown env id 'atari\/pong'; valid ids: /],
     [['bench', '--envs', '10,-4'], /^wgym: --envs takes positive integers separated by commas, got '10,-4'/],
     [['bench', '--backend', 'tpu'], /error: option '--backend <backend>' argument 'tpu' is invalid/],
