@@ -254,10 +254,12 @@ describe('a seed grid', () => {
       const size = grid.net.layout.size;
       const episodes = await grid.vecEnv.readEpisodeSums();
       const seedStats = await grid.vecEnv.readSeedStats();
+      const losses = await grid.readLossStats();
+      expect(losses).toHaveLength(seeds);
       for (let s = 0; s < seeds; s++) {
         const own = await alone[s].readParams();
         expect(params.subarray(s * size, (s + 1) * size), `parameters of seed ${seed + s}`).toEqual(own);
-        expect(await grid.readLossStats(s)).toEqual(await alone[s].readLossStats());
+        expect(losses[s]).toEqual((await alone[s].readLossStats())[0]);
         const returns = await alone[s].readSection('RO_RETURNS', plan.rolloutSteps * numEnvs);
         expect(await grid.readSection('RO_RETURNS', plan.rolloutSteps * numEnvs, s)).toEqual(returns);
         const ownEpisodes = await alone[s].vecEnv.readEpisodeSums();

@@ -11,13 +11,29 @@ export function createStorageBuffer(device: GPUDevice, label: string, size: numb
 
 /** Copies a buffer range to a fresh staging buffer and maps it; the GPU is not otherwise stalled. */
 export async function readBuffer(device: GPUDevice, source: GPUBuffer, size = source.size, offset = 0): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  return (await readRanges(device, source, [{ offset, size }]))[0];
+}
+
+/** Several ranges of one buffer through one staging buffer and one map (ranges in bytes, multiples of 4). */
+export async function readRanges(device: GPUDevice, source: GPUBuffer, ranges: { offset: number; size: number }[]): Promise<ArrayBuffer[]> {
+  const total = ranges.reduce((sum, range) => sum + range.size, 0);
+  const staging = device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const encoder = device.createCommandEncoder();
-  encoder.copyBufferToBuffer(source, offset, staging, 0, size);
+  let at = 0;
+  for (const { offset, size } of ranges) {
+    encoder.copyBufferToBuffer(source, offset, staging, at, size);
+    at += size;
+  }
   device.queue.submit([encoder.finish()]);
   await staging.mapAsync(GPUMapMode.READ);
-  const copy = staging.getMappedRange().slice(0);
+  const mapped = staging.getMappedRange();
+  at = 0;
+  const copies = ranges.map(({ size }) => {
+    const copy = mapped.slice(at, at + size);
+    at += size;
+    return copy;
+  });
   staging.unmap();
   staging.destroy();
-  return copy;
+  return copies;
 }

@@ -1,4 +1,4 @@
-import { createStorageBuffer, readBuffer } from '../gpu/buffers.ts';
+import { createStorageBuffer, readBuffer, readRanges } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { computePipeline } from '../gpu/pipelines.ts';
 import { composeShader, declaredOverrides } from '../gpu/shaders.ts';
@@ -373,12 +373,14 @@ export class GpuTrainer {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  /** Run `seed`'s (counted from 0 in the seed grid). */
-  async readLossStats(seed = 0): Promise<TrainLossStats> {
-    const at = (seed * this.layout.words + this.layout.sections.RO_LOSS_STATS) * 4;
-    const [raw, adam] = await Promise.all([readBuffer(this.device, this.train, ROW_STATS * 4, at), this.adam.readStates()]);
-    const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = new Float32Array(raw);
-    return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm: adam[seed].gradNorm, updates: adam[seed].step };
+  /** Every run's, in seed order: one readback of the train buffer's stats rows and one of Adam's states. */
+  async readLossStats(): Promise<TrainLossStats[]> {
+    const rows = Array.from({ length: this.seeds }, (_, s) => ({ offset: (s * this.layout.words + this.layout.sections.RO_LOSS_STATS) * 4, size: ROW_STATS * 4 }));
+    const [raws, adam] = await Promise.all([readRanges(this.device, this.train, rows), this.adam.readStates()]);
+    return raws.map((raw, s) => {
+      const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = new Float32Array(raw);
+      return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm: adam[s].gradNorm, updates: adam[s].step };
+    });
   }
 
   /** The runs' parameters, one after another. */

@@ -209,7 +209,7 @@ export async function train(gpu: GpuContext, options: TrainOptions): Promise<Tra
   let stopped = false;
 
   const record = async (): Promise<void> => {
-    const [stats, losses] = await pacer.wait(() => Promise.all([trainer.vecEnv.readSeedStats(), Promise.all(runs.map((_, s) => trainer.readLossStats(s)))]));
+    const [stats, losses] = await pacer.wait(() => Promise.all([trainer.vecEnv.readSeedStats(), trainer.readLossStats()]));
     const step = iteration * trainer.stepsPerIteration;
     const seconds = (performance.now() - start) / 1000;
     runs.forEach((run, s) => {
